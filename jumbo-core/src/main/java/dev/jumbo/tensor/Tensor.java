@@ -1,0 +1,684 @@
+package dev.jumbo.tensor;
+
+import java.util.Arrays;
+
+/**
+ * An n-dimensional array of float32 (or int32) elements with autograd.
+ *
+ * <p>A tensor is a view: a {@link Storage} plus shape, strides and an offset. Reshape (when
+ * contiguous), transpose, permute, narrow and expand make new views without copying;
+ * {@link #contiguous()} copies only when needed. Ops live in small op classes (one op's shape rule,
+ * forward and backward side by side); the methods here are the familiar PyTorch-style front door.
+ *
+ * <pre>{@code
+ * Tensor w = Tensor.randn(new Rng(1), 3, 2).requiresGrad(true);
+ * Tensor x = Tensor.of(new float[] {1, 2, 3}, 1, 3);
+ * Tensor loss = x.matmul(w).relu().sum();
+ * loss.backward();
+ * System.out.println(w.grad()); // d loss / d w, shape [3,2]
+ * }</pre>
+ */
+public final class Tensor {
+
+    final Storage storage;
+    final int[] shape;
+    final int[] strides;
+    final int offset;
+
+    boolean requiresGrad;
+    boolean retainsGrad;
+    GradFn gradFn;
+    Tensor grad;
+
+    Tensor(Storage storage, int[] shape, int[] strides, int offset) {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    /** A new contiguous tensor over {@code storage}. */
+    public static Tensor wrap(Storage storage, int... shape) {
+        Shapes.checkDims("wrap", shape);
+        int n = Shapes.numel(shape);
+        if (storage.length() < n) {
+            throw new IllegalArgumentException("wrap: storage has " + storage.length() + " elements, shape "
+                    + Shapes.str(shape) + " needs " + n);
+        }
+        return new Tensor(storage, shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    // ------------------------------------------------------------------ creation
+
+    /** A float tensor over {@code data} (not copied) with the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        Shapes.checkDims("of", shape);
+        int n = Shapes.numel(shape);
+        if (data.length != n) {
+            throw new IllegalArgumentException("of: " + data.length + " values for shape " + Shapes.str(shape)
+                    + ", expected " + n);
+        }
+        return new Tensor(new FloatStorage(data), shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    /** A 1-d float tensor holding {@code values}. */
+    public static Tensor vector(float... values) {
+        return of(values.clone(), values.length);
+    }
+
+    /** An int32 tensor over {@code data} (not copied): indices and labels. */
+    public static Tensor ofInts(int[] data, int... shape) {
+        Shapes.checkDims("ofInts", shape);
+        int n = Shapes.numel(shape);
+        if (data.length != n) {
+            throw new IllegalArgumentException("ofInts: " + data.length + " values for shape "
+                    + Shapes.str(shape) + ", expected " + n);
+        }
+        return new Tensor(new IntStorage(data), shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    /** A rank-0 float tensor. */
+    public static Tensor scalar(float value) {
+        return new Tensor(new FloatStorage(new float[] {value}), new int[0], new int[0], 0);
+    }
+
+    public static Tensor zeros(int... shape) {
+        Shapes.checkDims("zeros", shape);
+        return new Tensor(new FloatStorage(Shapes.numel(shape)), shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        Tensor t = zeros(shape);
+        Arrays.fill(((FloatStorage) t.storage).data, value);
+        return t;
+    }
+
+    /** An int32 tensor of zeros. */
+    public static Tensor zerosInt(int... shape) {
+        Shapes.checkDims("zerosInt", shape);
+        return ofInts(new int[Shapes.numel(shape)], shape);
+    }
+
+    /** {@code [0, 1, ..., n-1]} as float32. */
+    public static Tensor arange(int n) {
+        return arange(0, n, 1);
+    }
+
+    /** {@code start, start+step, ...} below {@code end} (above it for a negative step), as float32. */
+    public static Tensor arange(float start, float end, float step) {
+        if (step == 0 || Float.isNaN(step)) {
+            throw new IllegalArgumentException("arange: step " + step + ", expected a non-zero number");
+        }
+        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = start + i * step;
+        }
+        return of(d, n);
+    }
+
+    /** The n×n identity matrix. */
+    public static Tensor eye(int n) {
+        Tensor t = zeros(n, n);
+        float[] d = ((FloatStorage) t.storage).data;
+        for (int i = 0; i < n; i++) {
+            d[i * n + i] = 1f;
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ metadata and element access
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int size(int axis) {
+        return shape[Shapes.axis("size", axis, shape.length)];
+    }
+
+    public int dim() {
+        return shape.length;
+    }
+
+    public int numel() {
+        return Shapes.numel(shape);
+    }
+
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    public DType dtype() {
+        return storage.dtype();
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public boolean isFloat() {
+        return storage.dtype() == DType.FLOAT32;
+    }
+
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** The element at {@code index} (one coordinate per dimension) as a float. */
+    public float get(int... index) {
+        return storage.getFloat(flatIndex("get", index));
+    }
+
+    /** The element at {@code index} as an int. */
+    public int getInt(int... index) {
+        return storage.getInt(flatIndex("getInt", index));
+    }
+
+    /** The single value of a one-element tensor. */
+    public float item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape)
+                    + " has " + numel() + " elements, expected exactly 1");
+        }
+        return storage.getFloat(offset);
+    }
+
+    private int flatIndex(String op, int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException(op + ": " + index.length + " indices for a tensor of rank "
+                    + shape.length + ", expected " + shape.length);
+        }
+        int f = offset;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException(op + ": index " + index[i] + " out of range for dimension "
+                        + i + " of size " + shape[i]);
+            }
+            f += index[i] * strides[i];
+        }
+        return f;
+    }
+
+    /** The elements in row-major order, as a new float array. */
+    public float[] toFloatArray() {
+        Tensor c = contiguous();
+        if (c.storage instanceof FloatStorage fs) {
+            return Arrays.copyOfRange(fs.data, c.offset, c.offset + c.numel());
+        }
+        int n = c.numel();
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = c.storage.getFloat(c.offset + i);
+        }
+        return out;
+    }
+
+    /** The elements in row-major order, as a new int array. */
+    public int[] toIntArray() {
+        Tensor c = contiguous();
+        int n = c.numel();
+        if (c.storage instanceof IntStorage is) {
+            return Arrays.copyOfRange(is.data, c.offset, c.offset + n);
+        }
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = c.storage.getInt(c.offset + i);
+        }
+        return out;
+    }
+
+    /**
+     * The backing float array of a contiguous float tensor, for kernels; elements start at
+     * {@link #offset()}. Call {@link #contiguous()} first when unsure.
+     */
+    public float[] data() {
+        if (!(storage instanceof FloatStorage fs)) {
+            throw new IllegalStateException("data: tensor holds " + storage.dtype() + " in "
+                    + storage.getClass().getSimpleName() + ", expected heap float32 (call contiguous() first)");
+        }
+        return fs.data;
+    }
+
+    /** The backing int array of an int tensor; elements start at {@link #offset()}. */
+    public int[] intData() {
+        if (!(storage instanceof IntStorage is)) {
+            throw new IllegalStateException("intData: tensor holds " + storage.dtype() + ", expected int32");
+        }
+        return is.data;
+    }
+
+    // ------------------------------------------------------------------ autograd
+
+    /** Marks a leaf tensor as a parameter whose gradient {@link #backward()} fills in. */
+    public Tensor requiresGrad(boolean value) {
+        if (gradFn != null && !value) {
+            throw new IllegalStateException("requiresGrad(false): only leaf tensors can stop requiring grad; use detach()");
+        }
+        if (value && !isFloat()) {
+            throw new IllegalStateException("requiresGrad: only float32 tensors can require grad, this one is " + dtype());
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** True for tensors not produced by a recorded op (parameters, inputs). */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** Keeps the gradient of this intermediate tensor in {@link #grad()} during backward. */
+    public Tensor retainGrad() {
+        this.retainsGrad = true;
+        return this;
+    }
+
+    /** The accumulated gradient, or {@code null} before any backward reached this tensor. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Clears the accumulated gradient. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** Replaces the accumulated gradient (used by optimizers and gradient clipping). */
+    public void setGrad(Tensor g) {
+        if (g != null && !Shapes.same(g.shape, shape)) {
+            throw new IllegalArgumentException("setGrad: gradient of shape " + Shapes.str(g.shape)
+                    + " for a tensor of shape " + Shapes.str(shape));
+        }
+        grad = g;
+    }
+
+    /** The name of the op that produced this tensor, or {@code null} for a leaf. */
+    public String gradFnName() {
+        return gradFn == null ? null : gradFn.op;
+    }
+
+    /** Backpropagates from a scalar (one-element) tensor. */
+    public void backward() {
+        if (numel() != 1) {
+            throw new IllegalStateException("backward: called on a tensor of shape " + Shapes.str(shape)
+                    + ", expected a scalar; pass the output gradient with backward(gradient)");
+        }
+        backward(full(1f, shape), false);
+    }
+
+    /** Backpropagates with the given gradient of this tensor. */
+    public void backward(Tensor gradient) {
+        backward(gradient, false);
+    }
+
+    /** Backpropagates; with {@code retainGraph} the tape is kept for another backward. */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        Autograd.backward(this, gradient.contiguous(), retainGraph);
+    }
+
+    /** A tensor sharing this one's storage but cut from the tape. */
+    public Tensor detach() {
+        return new Tensor(storage, shape, strides, offset);
+    }
+
+    void accumulateGrad(Tensor g) {
+        if (!requiresGrad) {
+            return;
+        }
+        if (grad == null) {
+            // Own the buffer: the incoming gradient may be a view of another tensor's data.
+            grad = g.isContiguous() && g.offset == 0 && g.storage.length() == g.numel()
+                    && g.storage instanceof FloatStorage ? g : g.copy();
+        } else {
+            float[] dst = grad.data();
+            float[] src = g.contiguous().data();
+            int so = g.contiguous().offset;
+            for (int i = 0, n = grad.numel(); i < n; i++) {
+                dst[grad.offset + i] += src[so + i];
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ views (no copy)
+
+    /** A contiguous tensor with the same values: {@code this} when already contiguous heap float/int. */
+    public Tensor contiguous() {
+        boolean heap = storage instanceof FloatStorage || storage instanceof IntStorage;
+        if (heap && isContiguous()) {
+            return this;
+        }
+        return copy();
+    }
+
+    /** A contiguous copy (differentiable). */
+    public Tensor copy() {
+        Tensor out;
+        if (storage instanceof IntStorage is) {
+            int[] dst = new int[numel()];
+            Strided.gather(is.data, offset, shape, strides, dst, 0);
+            return ofInts(dst, shape);
+        }
+        FloatStorage fs = storage.toFloatStorage();
+        float[] dst = new float[numel()];
+        Strided.gather(fs.data, offset, shape, strides, dst, 0);
+        out = of(dst, shape);
+        return Autograd.record("copy", out, g -> new Tensor[] {g}, this);
+    }
+
+    /** Same data, new shape; one dimension may be -1. Copies only when this view is not contiguous. */
+    public Tensor reshape(int... newShape) {
+        int[] target = inferShape("reshape", newShape);
+        Tensor src = isContiguous() ? this : copy();
+        Tensor out = new Tensor(src.storage, target, Shapes.contiguousStrides(target), src.offset);
+        int[] old = shape;
+        return Autograd.record("reshape", out, g -> new Tensor[] {g.reshape(old)}, src);
+    }
+
+    /** Like {@link #reshape(int...)} but never copies: fails on a non-contiguous view. */
+    public Tensor view(int... newShape) {
+        if (!isContiguous()) {
+            throw new IllegalStateException("view: tensor of shape " + Shapes.str(shape) + " with strides "
+                    + Shapes.str(strides) + " is not contiguous; use reshape() or contiguous()");
+        }
+        return reshape(newShape);
+    }
+
+    /** Collapses all dimensions from {@code startAxis} on into one. */
+    public Tensor flatten(int startAxis) {
+        int a = Shapes.axis("flatten", startAxis, Math.max(1, shape.length));
+        int[] ns = new int[a + 1];
+        System.arraycopy(shape, 0, ns, 0, a);
+        int rest = 1;
+        for (int i = a; i < shape.length; i++) {
+            rest *= shape[i];
+        }
+        ns[a] = rest;
+        return reshape(ns);
+    }
+
+    private int[] inferShape(String op, int[] newShape) {
+        int known = 1;
+        int infer = -1;
+        for (int i = 0; i < newShape.length; i++) {
+            if (newShape[i] == -1) {
+                if (infer >= 0) {
+                    throw new IllegalArgumentException(op + ": " + Shapes.str(newShape) + " has more than one -1");
+                }
+                infer = i;
+            } else if (newShape[i] < 0) {
+                throw new IllegalArgumentException(op + ": " + Shapes.str(newShape) + " has a negative dimension");
+            } else {
+                known *= newShape[i];
+            }
+        }
+        int n = numel();
+        int[] out = newShape.clone();
+        if (infer >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new IllegalArgumentException(op + ": cannot reshape " + Shapes.str(shape) + " (" + n
+                        + " elements) into " + Shapes.str(newShape));
+            }
+            out[infer] = n / known;
+        }
+        if (Shapes.numel(out) != n) {
+            throw new IllegalArgumentException(op + ": cannot reshape " + Shapes.str(shape) + " (" + n
+                    + " elements) into " + Shapes.str(newShape) + " (" + Shapes.numel(out) + " elements)");
+        }
+        return out;
+    }
+
+    /** Swaps two dimensions (a view). */
+    public Tensor transpose(int axis0, int axis1) {
+        int[] perm = new int[shape.length];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+        }
+        int a = Shapes.axis("transpose", axis0, shape.length);
+        int b = Shapes.axis("transpose", axis1, shape.length);
+        perm[a] = b;
+        perm[b] = a;
+        return permute(perm);
+    }
+
+    /** The matrix transpose of a 2-d tensor (a view). */
+    public Tensor t() {
+        if (shape.length != 2) {
+            throw new IllegalStateException("t: tensor of shape " + Shapes.str(shape) + ", expected rank 2");
+        }
+        return transpose(0, 1);
+    }
+
+    /** Reorders dimensions (a view): output dimension i is input dimension {@code perm[i]}. */
+    public Tensor permute(int... perm) {
+        if (perm.length != shape.length) {
+            throw new IllegalArgumentException("permute: " + Shapes.str(perm) + " for a tensor of rank "
+                    + shape.length + ", expected " + shape.length + " axes");
+        }
+        int[] ns = new int[perm.length];
+        int[] st = new int[perm.length];
+        int[] inverse = new int[perm.length];
+        boolean[] seen = new boolean[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            int p = Shapes.axis("permute", perm[i], shape.length);
+            if (seen[p]) {
+                throw new IllegalArgumentException("permute: " + Shapes.str(perm) + " repeats axis " + p);
+            }
+            seen[p] = true;
+            ns[i] = shape[p];
+            st[i] = strides[p];
+            inverse[p] = i;
+        }
+        Tensor out = new Tensor(storage, ns, st, offset);
+        return Autograd.record("permute", out, g -> new Tensor[] {g.permute(inverse)}, this);
+    }
+
+    /** Elements {@code start .. start+length-1} along {@code axis} (a view). */
+    public Tensor narrow(int axis, int start, int length) {
+        int a = Shapes.axis("narrow", axis, shape.length);
+        if (start < 0 || length < 0 || start + length > shape[a]) {
+            throw new IllegalArgumentException("narrow: start " + start + " and length " + length
+                    + " on axis " + a + " of size " + shape[a] + ", expected 0 <= start <= start+length <= " + shape[a]);
+        }
+        int[] ns = shape.clone();
+        ns[a] = length;
+        Tensor out = new Tensor(storage, ns, strides, offset + start * strides[a]);
+        int[] inShape = shape;
+        return Autograd.record("narrow", out, g -> {
+            Tensor full = zeros(inShape);
+            Tensor window = full.narrow(a, start, length);
+            Tensor gc = g.contiguous();
+            Strided.scatter(gc.data(), gc.offset, full.data(), window.offset, window.shape, window.strides);
+            return new Tensor[] {full};
+        }, this);
+    }
+
+    /** Python-style slice {@code [start:end]} along an axis; negative bounds count from the end. */
+    public Tensor slice(int axis, int start, int end) {
+        int a = Shapes.axis("slice", axis, shape.length);
+        int n = shape[a];
+        int s = Math.clamp(start < 0 ? start + n : start, 0, n);
+        int e = Math.clamp(end < 0 ? end + n : end, 0, n);
+        return narrow(a, s, Math.max(0, e - s));
+    }
+
+    /** Selects index {@code i} along {@code axis}, removing that dimension (a view). */
+    public Tensor select(int axis, int i) {
+        int a = Shapes.axis("select", axis, shape.length);
+        return narrow(a, i < 0 ? i + shape[a] : i, 1).squeeze(a);
+    }
+
+    /** Broadcasts size-1 dimensions to {@code newShape} without copying (stride 0). */
+    public Tensor expand(int... newShape) {
+        if (newShape.length < shape.length) {
+            throw new IllegalArgumentException("expand: " + Shapes.str(shape) + " to " + Shapes.str(newShape)
+                    + ", expected at least rank " + shape.length);
+        }
+        int lead = newShape.length - shape.length;
+        int[] st = new int[newShape.length];
+        int[] ns = newShape.clone();
+        for (int i = 0; i < newShape.length; i++) {
+            if (i < lead) {
+                st[i] = 0;
+                continue;
+            }
+            int d = shape[i - lead];
+            if (ns[i] == -1) {
+                ns[i] = d;
+            }
+            if (d == ns[i]) {
+                st[i] = strides[i - lead];
+            } else if (d == 1) {
+                st[i] = 0;
+            } else {
+                throw new IllegalArgumentException("expand: " + Shapes.str(shape) + " to " + Shapes.str(newShape)
+                        + ": dimension " + i + " is " + d + ", expected " + ns[i] + " or 1");
+            }
+        }
+        Tensor out = new Tensor(storage, ns, st, offset);
+        int[] inShape = shape;
+        return Autograd.record("expand", out, g -> new Tensor[] {g.sumTo(inShape)}, this);
+    }
+
+    /** Sums this tensor (a broadcast of {@code target}) back to shape {@code target}. */
+    public Tensor sumTo(int... target) {
+        if (Shapes.same(shape, target)) {
+            return this;
+        }
+        Shapes.broadcast("sumTo", target, shape); // validates that target broadcasts to this shape
+        Tensor c = contiguous();
+        float[] src = c.offset == 0 && c.data().length == c.numel() ? c.data()
+                : Arrays.copyOfRange(c.data(), c.offset, c.offset + c.numel());
+        Tensor out = of(Strided.sumTo(src, shape, target), target);
+        return Autograd.record("sumTo", out, g -> new Tensor[] {g.expand(shape).contiguous()}, this);
+    }
+
+    /** Inserts a dimension of size 1 at {@code axis} (a view). */
+    public Tensor unsqueeze(int axis) {
+        int a = Shapes.axis("unsqueeze", axis, shape.length + 1);
+        int[] ns = new int[shape.length + 1];
+        int[] st = new int[shape.length + 1];
+        for (int i = 0, j = 0; i < ns.length; i++) {
+            if (i == a) {
+                ns[i] = 1;
+                st[i] = 1; // any stride works for a size-1 dimension
+            } else {
+                ns[i] = shape[j];
+                st[i] = strides[j++];
+            }
+        }
+        return shapeOnlyView("unsqueeze", ns, st);
+    }
+
+    /** Removes dimension {@code axis}, which must have size 1 (a view). */
+    public Tensor squeeze(int axis) {
+        int a = Shapes.axis("squeeze", axis, shape.length);
+        if (shape[a] != 1) {
+            throw new IllegalArgumentException("squeeze: axis " + a + " of " + Shapes.str(shape)
+                    + " has size " + shape[a] + ", expected 1");
+        }
+        int[] ns = new int[shape.length - 1];
+        int[] st = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != a) {
+                ns[j] = shape[i];
+                st[j++] = strides[i];
+            }
+        }
+        return shapeOnlyView("squeeze", ns, st);
+    }
+
+    /** A view that only adds or removes size-1 dimensions; its gradient is reshaped back. */
+    private Tensor shapeOnlyView(String op, int[] ns, int[] st) {
+        Tensor out = new Tensor(storage, ns, st, offset);
+        int[] old = shape;
+        return Autograd.record(op, out, g -> new Tensor[] {g.reshape(old)}, this);
+    }
+
+    // ------------------------------------------------------------------ minimal arithmetic the tape needs
+
+    /**
+     * Elementwise sum of two tensors of the same shape. The broadcasting, differentiable family of
+     * arithmetic lives in {@code ElementwiseOps}; this one is what backward accumulates with.
+     */
+    Tensor addSameShape(Tensor other) {
+        Tensor a = contiguous();
+        Tensor b = other.contiguous();
+        int n = a.numel();
+        float[] out = new float[n];
+        float[] ad = a.data();
+        float[] bd = b.data();
+        for (int i = 0; i < n; i++) {
+            out[i] = ad[a.offset + i] + bd[b.offset + i];
+        }
+        return of(out, shape);
+    }
+
+    // ==================================================================== elementwise, unary, reductions, random
+    // (ElementwiseOps, UnaryOps, ReduceOps, RandomOps: add facade methods for them below this line)
+
+    // ==================================================================== end elementwise
+
+    /** Number of bytes this tensor's elements occupy (shared storage counted once per view). */
+    public long bytes() {
+        return (long) numel() * dtype().bytes();
+    }
+
+    // ==================================================================== linear algebra
+    // (MatmulOps: add facade methods for them below this line)
+
+    // ==================================================================== end linear algebra
+
+    /** True when both tensors have the same shape. */
+    public boolean sameShape(Tensor other) {
+        return Shapes.same(shape, other.shape);
+    }
+
+    // ==================================================================== convolution, pooling, normalization
+    // (ConvOps, PoolOps, NormOps: add facade methods for them below this line)
+
+    // ==================================================================== end convolution
+
+    /** True when this tensor shares storage with {@code other}. */
+    public boolean sharesStorage(Tensor other) {
+        return storage == other.storage;
+    }
+
+    // ==================================================================== indexing and joining
+    // (IndexOps: add facade methods for them below this line)
+
+    // ==================================================================== end indexing
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(Shapes.str(shape)).append(' ').append(dtype());
+        if (gradFn != null) {
+            sb.append(" grad_fn=").append(gradFn.op);
+        } else if (requiresGrad) {
+            sb.append(" requires_grad");
+        }
+        int n = numel();
+        if (n <= 64) {
+            sb.append(' ').append(isFloat() ? Arrays.toString(toFloatArray()) : Arrays.toString(toIntArray()));
+        }
+        return sb.toString();
+    }
+}
