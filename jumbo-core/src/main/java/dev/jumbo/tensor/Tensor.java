@@ -665,6 +665,61 @@ public final class Tensor {
     // ==================================================================== indexing and joining
     // (IndexOps: add facade methods for them below this line)
 
+    /** Joins tensors along {@code axis} (PyTorch {@code cat}); see {@link IndexOps#concat}. */
+    public static Tensor concat(int axis, Tensor... tensors) {
+        return IndexOps.concat(axis, tensors);
+    }
+
+    /** Same as {@link #concat(int, Tensor...)}. */
+    public static Tensor cat(int axis, Tensor... tensors) {
+        return IndexOps.concat(axis, tensors);
+    }
+
+    /** Joins same-shaped tensors along a new axis; see {@link IndexOps#stack}. */
+    public static Tensor stack(int axis, Tensor... tensors) {
+        return IndexOps.stack(axis, tensors);
+    }
+
+    /** Rows of {@code weight [V,D]} for int32 {@code indices}; see {@link IndexOps#embedding}. */
+    public static Tensor embedding(Tensor weight, Tensor indices) {
+        return IndexOps.embedding(weight, indices);
+    }
+
+    /** Float 0/1 encoding of int32 {@code indices}; see {@link IndexOps#oneHot}. */
+    public static Tensor oneHot(Tensor indices, int numClasses) {
+        return IndexOps.oneHot(indices, numClasses);
+    }
+
+    /** Views of {@code size} elements along {@code axis} (last may be smaller); see {@link IndexOps#split}. */
+    public Tensor[] split(int axis, int size) {
+        return IndexOps.split(this, axis, size);
+    }
+
+    /** Views with the given sizes along {@code axis}, which must add up to its size. */
+    public Tensor[] split(int axis, int... sizes) {
+        return IndexOps.split(this, axis, sizes);
+    }
+
+    /** At most {@code n} equal views along {@code axis}; see {@link IndexOps#chunk}. */
+    public Tensor[] chunk(int axis, int n) {
+        return IndexOps.chunk(this, axis, n);
+    }
+
+    /** PyTorch {@code gather}; see {@link IndexOps#gather}. */
+    public Tensor gather(int axis, Tensor index) {
+        return IndexOps.gather(this, axis, index);
+    }
+
+    /** PyTorch {@code scatter_add} (out of place); see {@link IndexOps#scatterAdd}. */
+    public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
+        return IndexOps.scatterAdd(this, axis, index, src);
+    }
+
+    /** Entries {@code index[i]} along {@code axis}; see {@link IndexOps#indexSelect}. */
+    public Tensor indexSelect(int axis, Tensor index) {
+        return IndexOps.indexSelect(this, axis, index);
+    }
+
     // ==================================================================== end indexing
 
     @Override
