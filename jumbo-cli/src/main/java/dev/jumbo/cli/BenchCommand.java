@@ -28,12 +28,15 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalStateException("bench: " + jar + " not found; run `./jumbo bench "
                     + String.join(" ", args) + "` from the repository root, which builds it");
         }
-        Process p = new ProcessBuilder(command(jar, args)).inheritIO().start();
+        Process p = new ProcessBuilder(command(jar, args, System.getenv("JAVA_OPTS"))).inheritIO().start();
         return p.waitFor();
     }
 
-    /** The child command line: same JDK, Vector API, native access for the peers, DJL offline. */
-    static List<String> command(Path jar, List<String> args) {
+    /**
+     * The child command line: same JDK, Vector API, native access for the peers, DJL offline, and
+     * the user's {@code JAVA_OPTS} (split on whitespace, as the launcher does).
+     */
+    static List<String> command(Path jar, List<String> args, String javaOpts) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
@@ -47,6 +50,9 @@ public final class BenchCommand implements Callable<Integer> {
         String threads = System.getProperty("jumbo.threads");
         if (threads != null) {
             cmd.add("-Djumbo.threads=" + threads);
+        }
+        if (javaOpts != null && !javaOpts.isBlank()) {
+            cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
         }
         cmd.add("-jar");
         cmd.add(jar.toString());

@@ -85,10 +85,12 @@ class JumboCliTest {
 
     @Test
     void benchPassesArgumentsAndFlagsToTheChildJvm() {
-        List<String> cmd = BenchCommand.command(Path.of("/r/jumbo-bench/target/jumbo-bench.jar"), List.of("conv", "--json"));
+        List<String> cmd = BenchCommand.command(Path.of("/r/jumbo-bench/target/jumbo-bench.jar"), List.of("conv", "--json"),
+                " -Xmx2g  -Djumbo.threads=1 ");
         assertThat(cmd.getFirst()).endsWith("/bin/java");
         assertThat(cmd).contains("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Dai.djl.offline=true");
+        assertThat(cmd.subList(cmd.size() - 6, cmd.size() - 4)).containsExactly("-Xmx2g", "-Djumbo.threads=1");
         assertThat(cmd.subList(cmd.size() - 4, cmd.size()))
                 .containsExactly("-jar", "/r/jumbo-bench/target/jumbo-bench.jar", "conv", "--json");
     }
