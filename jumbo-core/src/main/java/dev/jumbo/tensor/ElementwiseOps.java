@@ -2,6 +2,7 @@ package dev.jumbo.tensor;
 
 import dev.jumbo.kernels.Binary;
 import dev.jumbo.kernels.BinaryOp;
+import dev.jumbo.kernels.UnaryOp;
 
 /**
  * Binary arithmetic with NumPy broadcasting, comparisons, {@code where} and {@code maskedFill}.
@@ -117,9 +118,21 @@ public final class ElementwiseOps {
      */
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         String name = op.opName();
-        int[] shape = Shapes.broadcast(name, a.shape, b.shape);
         Tensor af = asFloat(a);
         Tensor bf = asFloat(b);
+        Tensor y = compute(op, af, bf);
+        if (Profiler.enabled()) {
+            Profiler.record(name, 0, y.numel());
+        }
+        if (op.isComparison()) {
+            return y;
+        }
+        return Autograd.record(name, y, g -> backward(op, g, af, bf, y), a, b);
+    }
+
+    /** The forward kernel call alone: no tape, no profiler count (backward passes build on it). */
+    static Tensor compute(BinaryOp op, Tensor af, Tensor bf) {
+        int[] shape = Shapes.broadcast(op.opName(), af.shape, bf.shape);
         int n = Shapes.numel(shape);
         float[] out = new float[n];
         float[] ad = af.data();
@@ -136,23 +149,17 @@ public final class ElementwiseOps {
             Binary.strided(op, ad, af.offset, broadcastStrides(af, shape), bd, bf.offset, broadcastStrides(bf, shape),
                     shape, out, 0);
         }
-        Tensor y = Tensor.of(out, shape);
-        if (Profiler.enabled()) {
-            Profiler.record(name, 0, n);
-        }
-        if (op.isComparison()) {
-            return y;
-        }
-        return Autograd.record(name, y, g -> backward(op, g, af, bf, y), a, b);
+        return Tensor.of(out, shape);
     }
 
-    /** Gradients of {@code y = a op b} for the inputs that need them, summed to their shapes. */
+    /**
+     * Gradients of {@code y = a op b} for the inputs that need them, summed to their shapes. Built
+     * from {@link #compute} so that the profiler counts this work once, as "op.backward".
+     */
     private static Tensor[] backward(BinaryOp op, Tensor g, Tensor a, Tensor b, Tensor y) {
         boolean ga = a.requiresGrad;
         boolean gb = b.requiresGrad;
-        if (Profiler.enabled()) {
-            Profiler.record(op.opName() + ".backward", 0, (long) y.numel() * ((ga ? 1 : 0) + (gb ? 1 : 0)));
-        }
+        long[] work = {0};
         Tensor da = null;
         Tensor db = null;
         switch (op) {
@@ -162,29 +169,61 @@ public final class ElementwiseOps {
             }
             case SUB -> {
                 da = ga ? g : null;
-                db = gb ? neg(g) : null;
+                db = gb ? raw(BinaryOp.MUL, g, Tensor.scalar(-1f), work) : null;
             }
             case MUL -> {
-                da = ga ? mul(g, b) : null;
-                db = gb ? mul(g, a) : null;
+                da = ga ? raw(BinaryOp.MUL, g, b, work) : null;
+                db = gb ? raw(BinaryOp.MUL, g, a, work) : null;
             }
             case DIV -> {
-                da = ga ? div(g, b) : null;
-                db = gb ? neg(div(mul(g, y), b)) : null; // d(a/b)/db = -y/b
+                da = ga ? raw(BinaryOp.DIV, g, b, work) : null;
+                // d(a/b)/db = -y/b
+                db = gb ? raw(BinaryOp.DIV, raw(BinaryOp.MUL, g, y, work), raw(BinaryOp.MUL, b, Tensor.scalar(-1f), work),
+                        work) : null;
             }
             case POW -> {
-                da = ga ? mul(g, mul(b, pow(a, sub(b, 1f)))) : null;
-                db = gb ? mul(g, mul(y, UnaryOps.log(a))) : null;
+                if (ga) {
+                    Tensor bm1 = raw(BinaryOp.SUB, b, Tensor.scalar(1f), work);
+                    da = raw(BinaryOp.MUL, g, raw(BinaryOp.MUL, b, raw(BinaryOp.POW, a, bm1, work), work), work);
+                }
+                if (gb) {
+                    Tensor logA = UnaryOps.compute(UnaryOp.LOG, 0, 0, a.contiguous());
+                    work[0] += logA.numel();
+                    db = raw(BinaryOp.MUL, g, raw(BinaryOp.MUL, y, logA, work), work);
+                }
             }
             case MAX, MIN -> {
+                // the winner takes the gradient; a tie splits it in half (as in PyTorch)
                 BinaryOp wins = op == BinaryOp.MAX ? BinaryOp.GT : BinaryOp.LT;
-                Tensor share = add(binary(wins, a, b), mul(binary(BinaryOp.EQ, a, b), 0.5f));
-                da = ga ? mul(g, share) : null;
-                db = gb ? mul(g, rsub(1f, share)) : null;
+                Tensor half = raw(BinaryOp.MUL, raw(BinaryOp.EQ, a, b, work), Tensor.scalar(0.5f), work);
+                Tensor share = raw(BinaryOp.ADD, raw(wins, a, b, work), half, work);
+                da = ga ? raw(BinaryOp.MUL, g, share, work) : null;
+                db = gb ? raw(BinaryOp.MUL, g, raw(BinaryOp.SUB, Tensor.scalar(1f), share, work), work) : null;
             }
             default -> throw new IllegalStateException(op + " has no gradient");
         }
-        return new Tensor[] {da == null ? null : da.sumTo(a.shape), db == null ? null : db.sumTo(b.shape)};
+        Tensor[] out = {reduceTo(da, a.shape, work), reduceTo(db, b.shape, work)};
+        if (Profiler.enabled()) {
+            Profiler.record(op.opName() + ".backward", 0, work[0]);
+        }
+        return out;
+    }
+
+    private static Tensor raw(BinaryOp op, Tensor a, Tensor b, long[] work) {
+        Tensor t = compute(op, a, b);
+        work[0] += t.numel();
+        return t;
+    }
+
+    /** {@code g.sumTo(shape)}, counting one add per gradient element when it reduces. */
+    private static Tensor reduceTo(Tensor g, int[] shape, long[] work) {
+        if (g == null) {
+            return null;
+        }
+        if (!Shapes.same(g.shape, shape)) {
+            work[0] += g.numel();
+        }
+        return g.sumTo(shape);
     }
 
     /**
@@ -219,6 +258,9 @@ public final class ElementwiseOps {
                 } else {
                     toB[i] = gv[i];
                 }
+            }
+            if (Profiler.enabled()) {
+                Profiler.record("where.backward", 0, n);
             }
             return new Tensor[] {null, Tensor.of(toA, shape).sumTo(a.shape), Tensor.of(toB, shape).sumTo(b.shape)};
         }, cond, a, b);

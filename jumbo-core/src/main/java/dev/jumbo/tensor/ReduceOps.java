@@ -5,6 +5,7 @@ import dev.jumbo.kernels.BinaryOp;
 import dev.jumbo.kernels.Reduce;
 import dev.jumbo.kernels.ReduceOp;
 import dev.jumbo.kernels.Softmax;
+import dev.jumbo.kernels.UnaryOp;
 import java.util.Arrays;
 
 /**
@@ -123,6 +124,9 @@ public final class ReduceOps {
         return Autograd.record(name, y, g -> {
             float[] gv = g.contiguous().toFloatArray();
             float[] gx = new float[Shapes.numel(inShape)];
+            if (Profiler.enabled()) {
+                Profiler.record(name + ".backward", 0, gv.length);
+            }
             for (int o = 0; o < b[0]; o++) {
                 for (int k = 0; k < b[2]; k++) {
                     int at = o * b[2] + k;
@@ -202,7 +206,7 @@ public final class ReduceOps {
         Binary.applyScalar(BinaryOp.MUL, out, 0, scale, false, out, 0, out.length);
         Tensor y = Tensor.of(out, reducedShape(xs.shape, ax, keepdim));
         if (Profiler.enabled()) {
-            Profiler.record("var", 0, 3L * xc.numel());
+            Profiler.record("var", 0, xc.numel());
         }
         int[] inShape = xc.shape;
         return Autograd.record("var", y, g -> {
@@ -213,7 +217,7 @@ public final class ReduceOps {
                     new int[] {inner, 0, 1}, bshape, gx, 0);
             Binary.applyScalar(BinaryOp.MUL, gx, 0, 2 * scale, false, gx, 0, gx.length);
             if (Profiler.enabled()) {
-                Profiler.record("var.backward", 0, 2L * gx.length);
+                Profiler.record("var.backward", 0, gx.length);
             }
             return new Tensor[] {Tensor.of(gx, inShape)};
         }, xc);
@@ -234,15 +238,16 @@ public final class ReduceOps {
         Softmax.forward(Softmax.Mode.LOGSUMEXP, xc.data(), xc.offset, b[0], b[1], b[2], out, 0);
         Tensor y = Tensor.of(out, reducedShape(xs.shape, ax, keepdim));
         if (Profiler.enabled()) {
-            Profiler.record("logsumexp", 0, 3L * xc.numel());
+            Profiler.record("logsumexp", 0, xc.numel());
         }
         int[] keep = runShape(xc.shape, a0, a1, true);
         return Autograd.record("logsumexp", y, g -> {
             if (Profiler.enabled()) {
                 Profiler.record("logsumexp.backward", 0, 3L * xc.numel());
             }
-            Tensor p = UnaryOps.exp(ElementwiseOps.sub(xc, y.reshape(keep)));
-            return new Tensor[] {ElementwiseOps.mul(p, g.reshape(keep))};
+            Tensor shifted = ElementwiseOps.compute(BinaryOp.SUB, xc, y.reshape(keep));
+            Tensor p = UnaryOps.compute(UnaryOp.EXP, 0, 0, shifted);
+            return new Tensor[] {ElementwiseOps.compute(BinaryOp.MUL, p, g.reshape(keep))};
         }, xc);
     }
 
@@ -272,14 +277,14 @@ public final class ReduceOps {
                 b[0], b[1], b[2], out, 0);
         Tensor y = Tensor.of(out, xc.shape);
         if (Profiler.enabled()) {
-            Profiler.record(name, 0, 3L * n);
+            Profiler.record(name, 0, n);
         }
         return Autograd.record(name, y, g -> {
             Tensor gc = g.contiguous();
             float[] gx = new float[n];
             Softmax.backward(log, out, 0, gc.data(), gc.offset, b[0], b[1], b[2], gx, 0);
             if (Profiler.enabled()) {
-                Profiler.record(name + ".backward", 0, 3L * n);
+                Profiler.record(name + ".backward", 0, n);
             }
             return new Tensor[] {Tensor.of(gx, xc.shape)};
         }, xc);

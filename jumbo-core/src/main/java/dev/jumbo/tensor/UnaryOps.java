@@ -98,6 +98,13 @@ public final class UnaryOps {
     }
 
     /** Applies {@code op} (parameters p, q; see {@link UnaryOp}) with its backward. */
+    /** The forward kernel on a contiguous float tensor alone: no tape, no profiler count. */
+    static Tensor compute(UnaryOp op, float p, float q, Tensor xc) {
+        float[] out = new float[xc.numel()];
+        Unary.apply(op, p, q, xc.data(), xc.offset, out, 0, out.length);
+        return Tensor.of(out, xc.shape);
+    }
+
     public static Tensor map(UnaryOp op, float p, float q, Tensor x) {
         Tensor xc = ElementwiseOps.asFloat(x).contiguous();
         int n = xc.numel();

@@ -144,6 +144,23 @@ class ElementwiseOpsTest {
         }
     }
 
+    @Test
+    void profilerCountsForwardAndBackwardWorkOnceEach() {
+        Tensor a = leaf(1, 0.5f, 2f, 3, 1, 4);
+        Tensor b = leaf(2, 0.5f, 2f, 2, 4);
+        try (Profiler prof = Profiler.start(false)) {
+            a.mul(b).sum().backward();
+            Profiler.Report r = prof.report();
+            assertThat(r.op("mul").calls()).isEqualTo(1); // backward work is not counted as forward muls
+            assertThat(r.op("mul").flops()).isEqualTo(24);
+            // g*b and g*a (24 each), then each summed back to its input's shape (24 each)
+            assertThat(r.op("mul.backward").flops()).isEqualTo(96);
+            assertThat(r.op("sum").flops()).isEqualTo(24);
+            assertThat(r.op("sum.backward").flops()).isEqualTo(24);
+            assertThat(r.totalMacs()).isZero();
+        }
+    }
+
     @Property(tries = 60)
     void broadcastShapeIsElementwiseMaxWhereCompatible(@ForAll @IntRange(min = 1, max = 4) int d0,
                                                        @ForAll @IntRange(min = 1, max = 4) int d1,

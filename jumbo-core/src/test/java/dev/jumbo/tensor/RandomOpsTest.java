@@ -96,10 +96,10 @@ class RandomOpsTest {
         Tensor x = Tensor.randn(new Rng(2), 32, 64);
         long[] live = new long[2];
         List<Tensor> losses = new ArrayList<>(); // kept like a training log: must not pin the graphs
-        try (Profiler prof = Profiler.start(true)) {
+        try (Profiler prof = Profiler.start(false)) {
             prof.track(w);
             prof.track(x);
-            for (int step = 0; step < 60; step++) {
+            for (int step = 0; step < 40; step++) {
                 Tensor h = x.mul(w.sum(0, true)).gelu().add(x.softmax(-1));
                 Tensor loss = h.sub(h.mean(1, true)).square().mean().add(h.logsumexp(1, false).sum());
                 loss.backward();
@@ -112,12 +112,12 @@ class RandomOpsTest {
             }
             System.gc();
             live[1] = prof.report().liveBytes();
-            assertThat(prof.report().op("gelu").calls()).isEqualTo(60);
-            assertThat(prof.report().op("gelu").flops()).isEqualTo(60L * 32 * 64);
-            assertThat(prof.report().op("gelu.backward").calls()).isEqualTo(60);
+            assertThat(prof.report().op("gelu").calls()).isEqualTo(40);
+            assertThat(prof.report().op("gelu").flops()).isEqualTo(40L * 32 * 64);
+            assertThat(prof.report().op("gelu.backward").calls()).isEqualTo(40);
         }
-        // live memory after 60 steps is no more than after 10: backward released every graph
-        assertThat(losses).hasSize(60);
+        // live memory after 40 steps is no more than after 10: backward released every graph
+        assertThat(losses).hasSize(40);
         assertThat(live[1]).isLessThanOrEqualTo(live[0] + 64 * 64 * 4);
     }
 }
