@@ -54,10 +54,18 @@ public final class Reduce {
                     out[oOff + o] = row(op, x, xOff + o * r, r);
                 }
             });
-        } else {
+        } else if (outer >= Parallel.threads() * 4 || (long) r * inner < GRAIN) {
             Parallel.forRange(0, outer, grain, (lo, hi) -> {
                 for (int o = lo; o < hi; o++) {
-                    columns(op, x, xOff + o * r * inner, r, inner, out, oOff + o * inner);
+                    columns(op, x, xOff + o * r * inner, r, inner, inner, out, oOff + o * inner);
+                }
+            });
+        } else {
+            // few outer blocks (e.g. a column sum of one big matrix): split the columns instead;
+            // each column folds in the same order either way, so the split does not change bits
+            Parallel.forRange(0, inner, Math.max(L, GRAIN / r), (lo, hi) -> {
+                for (int o = 0; o < outer; o++) {
+                    columns(op, x, xOff + o * r * inner + lo, r, inner, hi - lo, out, oOff + o * inner + lo);
                 }
             });
         }
@@ -106,14 +114,18 @@ public final class Reduce {
         return r;
     }
 
-    /** {@code out[k] = fold_j x[j*inner + k]}, vectorized along k; the scalar tail folds the same order. */
-    static void columns(ReduceOp op, float[] x, int off, int r, int inner, float[] out, int oOff) {
+    /**
+     * {@code out[k] = fold_j x[j*stride + k]} for {@code k < count}, vectorized along k. Each lane
+     * folds in the same order as the scalar tail, with the same rounding, so a column's result does
+     * not depend on whether it ran in a vector lane or in the tail.
+     */
+    static void columns(ReduceOp op, float[] x, int off, int r, int stride, int count, float[] out, int oOff) {
         float id = op.identity();
         int k = 0;
-        for (int bound = S.loopBound(inner); k < bound; k += L) {
+        for (int bound = S.loopBound(count); k < bound; k += L) {
             FloatVector acc = FloatVector.broadcast(S, id);
             for (int j = 0; j < r; j++) {
-                FloatVector v = FloatVector.fromArray(S, x, off + j * inner + k);
+                FloatVector v = FloatVector.fromArray(S, x, off + j * stride + k);
                 switch (op) {
                     case SUM -> acc = acc.add(v);
                     case SUM_SQUARES -> acc = v.fma(v, acc);
@@ -123,10 +135,10 @@ public final class Reduce {
             }
             acc.intoArray(out, oOff + k);
         }
-        for (; k < inner; k++) {
+        for (; k < count; k++) {
             float acc = id;
             for (int j = 0; j < r; j++) {
-                acc = op.fold(acc, x[off + j * inner + k]);
+                acc = op.fold(acc, x[off + j * stride + k]);
             }
             out[oOff + k] = acc;
         }

@@ -17,7 +17,7 @@ public enum ReduceOp {
     public float fold(float acc, float x) {
         return switch (this) {
             case SUM -> acc + x;
-            case SUM_SQUARES -> acc + x * x;
+            case SUM_SQUARES -> Math.fma(x, x, acc); // as the vector lanes do
             case MAX -> Math.max(acc, x);
             case MIN -> Math.min(acc, x);
         };

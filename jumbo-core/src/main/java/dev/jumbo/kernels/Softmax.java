@@ -39,7 +39,7 @@ public final class Softmax {
                     if (inner == 1) {
                         row(mode, x, xb, r, out, ob);
                     } else {
-                        columns(mode, x, xb + k, r, inner, S.indexInRange(k, inner), out, ob + k);
+                        columns(mode, x, xb + k, r, inner, k, out, ob + k);
                     }
                 }
             }
@@ -52,38 +52,46 @@ public final class Softmax {
             m = 0f; // all -inf: exp gives zeros instead of NaN from -inf - -inf
         }
         boolean store = mode == Mode.SOFTMAX;
+        int bound = S.loopBound(r);
         FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < r; i += L) {
-            VectorMask<Float> msk = S.indexInRange(i, r);
-            FloatVector e = FloatVector.fromArray(S, x, xb + i, msk).sub(m).lanewise(VectorOperators.EXP);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, xb + i).sub(m).lanewise(VectorOperators.EXP);
+            if (store) {
+                e.intoArray(out, ob + i);
+            }
+            acc = acc.add(e);
+        }
+        if (bound < r) { // the tail runs the same vector exp under a mask: same bits at any position
+            VectorMask<Float> msk = S.indexInRange(bound, r);
+            FloatVector e = FloatVector.fromArray(S, x, xb + bound, msk).sub(m).lanewise(VectorOperators.EXP);
             e = FloatVector.zero(S).blend(e, msk);
             if (store) {
-                e.intoArray(out, ob + i, msk);
+                e.intoArray(out, ob + bound, msk);
             }
             acc = acc.add(e);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
-        switch (mode) {
-            case SOFTMAX -> {
-                float inv = 1f / sum;
-                for (int i = 0; i < r; i += L) {
-                    VectorMask<Float> msk = S.indexInRange(i, r);
-                    FloatVector.fromArray(S, out, ob + i, msk).mul(inv).intoArray(out, ob + i, msk);
-                }
-            }
-            case LOG_SOFTMAX -> {
-                float shift = m + (float) Math.log(sum);
-                for (int i = 0; i < r; i += L) {
-                    VectorMask<Float> msk = S.indexInRange(i, r);
-                    FloatVector.fromArray(S, x, xb + i, msk).sub(shift).intoArray(out, ob + i, msk);
-                }
-            }
-            case LOGSUMEXP -> out[ob] = m + (float) Math.log(sum);
+        if (mode == Mode.LOGSUMEXP) {
+            out[ob] = m + (float) Math.log(sum);
+            return;
+        }
+        // softmax scales its stored exps by 1/sum; log-softmax writes x - (max + log(sum))
+        boolean log = mode == Mode.LOG_SOFTMAX;
+        float[] src = log ? x : out;
+        int so = log ? xb : ob;
+        float f = log ? 0f : 1f / sum;
+        float shift = log ? m + (float) Math.log(sum) : 0f;
+        for (int i = 0; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, src, so + i);
+            (log ? v.sub(shift) : v.mul(f)).intoArray(out, ob + i);
+        }
+        for (int i = bound; i < r; i++) {
+            out[ob + i] = log ? src[so + i] - shift : src[so + i] * f;
         }
     }
 
-    private static void columns(Mode mode, float[] x, int xb, int r, int inner, VectorMask<Float> msk,
-                                float[] out, int ob) {
+    private static void columns(Mode mode, float[] x, int xb, int r, int inner, int k, float[] out, int ob) {
+        VectorMask<Float> msk = S.indexInRange(k, inner);
         FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < r; j++) {
             m = m.max(FloatVector.fromArray(S, x, xb + j * inner, msk));

@@ -97,7 +97,6 @@ public final class UnaryOps {
         return map(UnaryOp.CLAMP, min, max, x);
     }
 
-    /** Applies {@code op} (parameters p, q; see {@link UnaryOp}) with its backward. */
     /** The forward kernel on a contiguous float tensor alone: no tape, no profiler count. */
     static Tensor compute(UnaryOp op, float p, float q, Tensor xc) {
         float[] out = new float[xc.numel()];
@@ -105,6 +104,7 @@ public final class UnaryOps {
         return Tensor.of(out, xc.shape);
     }
 
+    /** Applies {@code op} (parameters p, q; see {@link UnaryOp}) with its backward. */
     public static Tensor map(UnaryOp op, float p, float q, Tensor x) {
         Tensor xc = ElementwiseOps.asFloat(x).contiguous();
         int n = xc.numel();

@@ -66,6 +66,27 @@ class ReduceKernelsTest {
         assertThat(ci).containsExactly(1, 0);
     }
 
+    @ParameterizedTest
+    @EnumSource(ReduceOp.class)
+    void columnReductionsAreBitExactWithTheScalarFoldWhateverTheSplit(ReduceOp op) {
+        int r = 64;
+        int inner = 2003; // large enough to split the columns over threads, with a scalar tail
+        float[] x = ElementwiseKernelsTest.random(2 * r * inner, 21, -2f, 2f);
+        for (int outer : new int[] {1, 2}) {
+            float[] out = new float[outer * inner];
+            Reduce.reduce(op, x, 0, outer, r, inner, out, 0);
+            for (int o = 0; o < outer; o++) {
+                for (int k = 0; k < inner; k++) {
+                    float acc = op.identity();
+                    for (int j = 0; j < r; j++) {
+                        acc = op.fold(acc, x[(o * r + j) * inner + k]);
+                    }
+                    assertThat(out[o * inner + k]).as("%s column %d", op, k).isEqualTo(acc);
+                }
+            }
+        }
+    }
+
     @Test
     void longSumIsIndependentOfThreadPartition() {
         float[] x = ElementwiseKernelsTest.random(100_003, 11, -1f, 1f);
