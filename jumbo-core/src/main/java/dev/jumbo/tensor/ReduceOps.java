@@ -112,6 +112,7 @@ public final class ReduceOps {
         int a0 = xc.dim() == xs.dim() && runs(ax).length == 1 ? ax[0] : xc.dim() - ax.length;
         int a1 = a0 + ax.length - 1;
         int[] b = block(xc.shape, a0, a1);
+        nonEmpty(name, xs.shape, ax, b[1]);
         float[] val = new float[b[0] * b[2]];
         int[] idx = new int[val.length];
         Reduce.argReduce(isMax, xc.data(), xc.offset, b[0], b[1], b[2], val, idx);
@@ -160,6 +161,7 @@ public final class ReduceOps {
         Tensor xc = ElementwiseOps.asFloat(x).contiguous();
         int a = Shapes.axis(name, axis, xc.dim());
         int[] b = block(xc.shape, a, a);
+        nonEmpty(name, xc.shape, new int[] {a}, b[1]);
         int[] idx = new int[b[0] * b[2]];
         Reduce.argReduce(isMax, xc.data(), xc.offset, b[0], b[1], b[2], null, idx);
         if (Profiler.enabled()) {
@@ -291,6 +293,14 @@ public final class ReduceOps {
     }
 
     // ------------------------------------------------------------------ axis bookkeeping
+
+    /** max/min/argmax/argmin have no value over zero elements (as in PyTorch). */
+    private static void nonEmpty(String op, int[] shape, int[] ax, int r) {
+        if (r == 0) {
+            throw new IllegalArgumentException(op + ": axes " + Arrays.toString(ax) + " of " + Shapes.str(shape)
+                    + " hold no elements, expected a non-empty reduction");
+        }
+    }
 
     private static int[] allAxes(Tensor x) {
         int[] a = new int[x.dim()];

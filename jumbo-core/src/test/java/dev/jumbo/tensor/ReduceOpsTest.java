@@ -106,6 +106,9 @@ class ReduceOpsTest {
         assertThatThrownBy(() -> Tensor.zeros(2, 3).max(new int[] {1, -1}, false))
                 .hasMessageContaining("max: axes [1, -1] repeat axis 1");
         assertThatThrownBy(() -> Tensor.zeros(2, 3).softmax(3)).hasMessageStartingWith("softmax: axis 3");
+        assertThatThrownBy(() -> Tensor.zeros(2, 0).max(1, false))
+                .hasMessage("max: axes [1] of [2,0] hold no elements, expected a non-empty reduction");
+        assertThat(Tensor.zeros(2, 0).sum(1, false).toFloatArray()).containsExactly(0, 0);
     }
 
     @Property(tries = 40)
