@@ -39,10 +39,7 @@ public final class RandomOps {
         float w = hi - lo;
         for (int i = 0; i < d.length; i++) {
             float v = lo + w * rng.nextFloat();
-            d[i] = v < hi ? v : Math.nextDown(hi); // rounding must not reach hi
-        }
-        if (lo == hi) {
-            java.util.Arrays.fill(d, lo);
+            d[i] = v < hi || lo == hi ? v : Math.nextDown(hi); // rounding must not reach hi
         }
         return Tensor.of(d, shape);
     }
