@@ -635,6 +635,306 @@ public final class Tensor {
     // ==================================================================== elementwise, unary, reductions, random
     // (ElementwiseOps, UnaryOps, ReduceOps, RandomOps: add facade methods for them below this line)
 
+    // Arithmetic broadcasts like NumPy; INT32 operands are converted to FLOAT32 (see ElementwiseOps).
+
+    /** {@code this + other}, broadcasting. Example: {@code Tensor.ones(3, 1).add(Tensor.ones(4))} is [3,4]. */
+    public Tensor add(Tensor other) {
+        return ElementwiseOps.add(this, other);
+    }
+
+    public Tensor add(float s) {
+        return ElementwiseOps.add(this, s);
+    }
+
+    public Tensor sub(Tensor other) {
+        return ElementwiseOps.sub(this, other);
+    }
+
+    public Tensor sub(float s) {
+        return ElementwiseOps.sub(this, s);
+    }
+
+    public Tensor mul(Tensor other) {
+        return ElementwiseOps.mul(this, other);
+    }
+
+    public Tensor mul(float s) {
+        return ElementwiseOps.mul(this, s);
+    }
+
+    public Tensor div(Tensor other) {
+        return ElementwiseOps.div(this, other);
+    }
+
+    public Tensor div(float s) {
+        return ElementwiseOps.div(this, s);
+    }
+
+    public Tensor pow(Tensor exponent) {
+        return ElementwiseOps.pow(this, exponent);
+    }
+
+    public Tensor pow(float exponent) {
+        return UnaryOps.pow(this, exponent);
+    }
+
+    public Tensor maximum(Tensor other) {
+        return ElementwiseOps.maximum(this, other);
+    }
+
+    public Tensor minimum(Tensor other) {
+        return ElementwiseOps.minimum(this, other);
+    }
+
+    public Tensor neg() {
+        return ElementwiseOps.neg(this);
+    }
+
+    public Tensor exp() {
+        return UnaryOps.exp(this);
+    }
+
+    public Tensor log() {
+        return UnaryOps.log(this);
+    }
+
+    public Tensor sqrt() {
+        return UnaryOps.sqrt(this);
+    }
+
+    public Tensor rsqrt() {
+        return UnaryOps.rsqrt(this);
+    }
+
+    public Tensor tanh() {
+        return UnaryOps.tanh(this);
+    }
+
+    public Tensor sigmoid() {
+        return UnaryOps.sigmoid(this);
+    }
+
+    public Tensor relu() {
+        return UnaryOps.relu(this);
+    }
+
+    public Tensor leakyRelu(float slope) {
+        return UnaryOps.leakyRelu(this, slope);
+    }
+
+    /** GELU, exact erf form; {@link #geluTanh()} is the tanh approximation. */
+    public Tensor gelu() {
+        return UnaryOps.gelu(this);
+    }
+
+    public Tensor geluTanh() {
+        return UnaryOps.geluTanh(this);
+    }
+
+    public Tensor silu() {
+        return UnaryOps.silu(this);
+    }
+
+    public Tensor abs() {
+        return UnaryOps.abs(this);
+    }
+
+    public Tensor square() {
+        return UnaryOps.square(this);
+    }
+
+    public Tensor clamp(float min, float max) {
+        return UnaryOps.clamp(this, min, max);
+    }
+
+    /** {@code this == other} as a FLOAT32 0/1 tensor (broadcasting, not differentiable). */
+    public Tensor eq(Tensor other) {
+        return ElementwiseOps.eq(this, other);
+    }
+
+    public Tensor eq(float s) {
+        return ElementwiseOps.eq(this, scalar(s));
+    }
+
+    public Tensor ne(Tensor other) {
+        return ElementwiseOps.ne(this, other);
+    }
+
+    public Tensor ne(float s) {
+        return ElementwiseOps.ne(this, scalar(s));
+    }
+
+    public Tensor lt(Tensor other) {
+        return ElementwiseOps.lt(this, other);
+    }
+
+    public Tensor lt(float s) {
+        return ElementwiseOps.lt(this, scalar(s));
+    }
+
+    public Tensor le(Tensor other) {
+        return ElementwiseOps.le(this, other);
+    }
+
+    public Tensor le(float s) {
+        return ElementwiseOps.le(this, scalar(s));
+    }
+
+    public Tensor gt(Tensor other) {
+        return ElementwiseOps.gt(this, other);
+    }
+
+    public Tensor gt(float s) {
+        return ElementwiseOps.gt(this, scalar(s));
+    }
+
+    public Tensor ge(Tensor other) {
+        return ElementwiseOps.ge(this, other);
+    }
+
+    public Tensor ge(float s) {
+        return ElementwiseOps.ge(this, scalar(s));
+    }
+
+    /** {@code cond ? a : b} elementwise, broadcasting; cond is float or int, nonzero = true. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return ElementwiseOps.where(cond, a, b);
+    }
+
+    /** This tensor with {@code value} where {@code mask} is nonzero. */
+    public Tensor maskedFill(Tensor mask, float value) {
+        return ElementwiseOps.maskedFill(this, mask, value);
+    }
+
+    /** Sum of all elements (rank 0). Example: {@code x.sum().item()}. */
+    public Tensor sum() {
+        return ReduceOps.sum(this);
+    }
+
+    public Tensor sum(int axis, boolean keepdim) {
+        return ReduceOps.sum(this, new int[] {axis}, keepdim);
+    }
+
+    public Tensor sum(int[] axes, boolean keepdim) {
+        return ReduceOps.sum(this, axes, keepdim);
+    }
+
+    public Tensor mean() {
+        return ReduceOps.mean(this);
+    }
+
+    public Tensor mean(int axis, boolean keepdim) {
+        return ReduceOps.mean(this, new int[] {axis}, keepdim);
+    }
+
+    public Tensor mean(int[] axes, boolean keepdim) {
+        return ReduceOps.mean(this, axes, keepdim);
+    }
+
+    /** Max of all elements (rank 0); NaN wins. */
+    public Tensor max() {
+        return ReduceOps.max(this);
+    }
+
+    /** Max values along {@code axis}; {@link #argmax(int, boolean)} gives the indices. */
+    public Tensor max(int axis, boolean keepdim) {
+        return ReduceOps.max(this, new int[] {axis}, keepdim);
+    }
+
+    public Tensor max(int[] axes, boolean keepdim) {
+        return ReduceOps.max(this, axes, keepdim);
+    }
+
+    public Tensor min() {
+        return ReduceOps.min(this);
+    }
+
+    public Tensor min(int axis, boolean keepdim) {
+        return ReduceOps.min(this, new int[] {axis}, keepdim);
+    }
+
+    public Tensor min(int[] axes, boolean keepdim) {
+        return ReduceOps.min(this, axes, keepdim);
+    }
+
+    /** Flat index of the max element (INT32 scalar). */
+    public Tensor argmax() {
+        return ReduceOps.argmax(this);
+    }
+
+    public Tensor argmax(int axis, boolean keepdim) {
+        return ReduceOps.argmax(this, axis, keepdim);
+    }
+
+    public Tensor argmin() {
+        return ReduceOps.argmin(this);
+    }
+
+    public Tensor argmin(int axis, boolean keepdim) {
+        return ReduceOps.argmin(this, axis, keepdim);
+    }
+
+    /** Variance of all elements; unbiased divides by N-1. */
+    public Tensor var(boolean unbiased) {
+        return ReduceOps.var(this, unbiased);
+    }
+
+    public Tensor var(int axis, boolean keepdim, boolean unbiased) {
+        return ReduceOps.var(this, new int[] {axis}, keepdim, unbiased ? 1 : 0);
+    }
+
+    public Tensor var(int[] axes, boolean keepdim, boolean unbiased) {
+        return ReduceOps.var(this, axes, keepdim, unbiased ? 1 : 0);
+    }
+
+    public Tensor logsumexp(int axis, boolean keepdim) {
+        return ReduceOps.logsumexp(this, new int[] {axis}, keepdim);
+    }
+
+    public Tensor logsumexp(int[] axes, boolean keepdim) {
+        return ReduceOps.logsumexp(this, axes, keepdim);
+    }
+
+    public Tensor softmax(int axis) {
+        return ReduceOps.softmax(this, axis);
+    }
+
+    public Tensor logSoftmax(int axis) {
+        return ReduceOps.logSoftmax(this, axis);
+    }
+
+    /** Standard normal samples. Example: {@code Tensor.randn(new Rng(1), 3, 2)}. */
+    public static Tensor randn(Rng rng, int... shape) {
+        return RandomOps.randn(rng, shape);
+    }
+
+    /** Uniform samples in [0, 1). */
+    public static Tensor rand(Rng rng, int... shape) {
+        return RandomOps.rand(rng, shape);
+    }
+
+    public static Tensor uniform(Rng rng, float lo, float hi, int... shape) {
+        return RandomOps.uniform(rng, lo, hi, shape);
+    }
+
+    public static Tensor bernoulli(Rng rng, float p, int... shape) {
+        return RandomOps.bernoulli(rng, p, shape);
+    }
+
+    public static Tensor randperm(Rng rng, int n) {
+        return RandomOps.randperm(rng, n);
+    }
+
+    public static Tensor randint(Rng rng, int lo, int hi, int... shape) {
+        return RandomOps.randint(rng, lo, hi, shape);
+    }
+
+    /** Inverted dropout (see {@link RandomOps#dropout}). */
+    public Tensor dropout(float p, boolean training, Rng rng) {
+        return RandomOps.dropout(this, p, training, rng);
+    }
+
+
     // ==================================================================== end elementwise
 
     /** Number of bytes this tensor's elements occupy (shared storage counted once per view). */
