@@ -46,9 +46,11 @@ final class SgemmKernel {
         FloatVector c9_0 = FloatVector.zero(S); FloatVector c9_1 = FloatVector.zero(S);
         FloatVector c10_0 = FloatVector.zero(S); FloatVector c10_1 = FloatVector.zero(S);
         FloatVector c11_0 = FloatVector.zero(S); FloatVector c11_1 = FloatVector.zero(S);
-        int ai = aOff;
-        int bi = bOff;
+        int ai;
+        int bi;
         for (int p = 0; p < kc; p++) {
+            ai = aOff + p * MR;
+            bi = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
             FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
@@ -87,8 +89,6 @@ final class SgemmKernel {
             FloatVector a11 = FloatVector.broadcast(S, ap[ai + 11]);
             c11_0 = a11.fma(b0, c11_0);
             c11_1 = a11.fma(b1, c11_1);
-            ai += MR;
-            bi += NR;
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
         int r0 = cOff + 0 * ldc;
