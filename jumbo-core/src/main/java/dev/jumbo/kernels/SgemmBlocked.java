@@ -56,10 +56,10 @@ final class SgemmBlocked {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = !overwrite || pc > 0;
-                SgemmPack.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, nr);
+                SgemmPack.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    SgemmPack.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, mr);
+                    SgemmPack.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
                         int bo = jr * kc;
