@@ -43,6 +43,17 @@ public final class Figures {
         return m;
     }
 
+    /** Integers with thousands separators; reals with four significant digits (two decimals when large). */
+    static String format(Object value) {
+        if (value instanceof Double d) {
+            return Math.abs(d) >= 1000 ? String.format("%,.2f", d) : String.format("%.4g", d);
+        }
+        if (value instanceof Long || value instanceof Integer) {
+            return String.format("%,d", value);
+        }
+        return String.valueOf(value);
+    }
+
     /** Prints the table, or the JSON line when {@code json}. */
     public void print(PrintWriter out, boolean json) {
         if (json) {
@@ -59,7 +70,7 @@ public final class Figures {
             out.println(title);
             out.println("-".repeat(width + 2 + 24));
             for (Row r : rows) {
-                String v = r.value instanceof Double d ? String.format("%.2f", d) : String.valueOf(r.value);
+                String v = format(r.value);
                 out.printf("%-" + width + "s  %s%s%n", r.label, v, r.unit.isEmpty() ? "" : " " + r.unit);
             }
         }

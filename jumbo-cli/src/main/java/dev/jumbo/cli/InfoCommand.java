@@ -30,20 +30,20 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
         Figures f = new Figures("jumbo " + VersionProvider.version())
-                .add("jumboVersion", "jumbo", VersionProvider.version(), "")
-                .add("jdkVersion", "JDK", Runtime.version().toString(), "")
-                .add("jdkVendor", "JDK vendor", System.getProperty("java.vendor"), "")
-                .add("vectorSpecies", "vector species", species.toString(), "")
-                .add("vectorLanes", "float lanes", species.length(), "")
-                .add("vectorBits", "vector bits", species.vectorBitSize(), "")
+                .add("jumbo_version", "jumbo", VersionProvider.version(), "")
+                .add("jdk_version", "JDK", Runtime.version().toString(), "")
+                .add("jdk_vendor", "JDK vendor", System.getProperty("java.vendor"), "")
+                .add("vector_species", "vector species", species.toString(), "")
+                .add("vector_lanes", "float lanes", species.length(), "")
+                .add("vector_bits", "vector bits", species.vectorBitSize(), "")
                 .add("cores", "available cores", Runtime.getRuntime().availableProcessors(), "")
                 .add("threads", "compute threads", Parallel.threads(), "")
-                .add("maxHeapMiB", "max heap", Runtime.getRuntime().maxMemory() / (1024 * 1024), "MiB");
+                .add("max_heap_mib", "max heap", Runtime.getRuntime().maxMemory() / (1024 * 1024), "MiB");
         if (probeSeconds > 0) {
             GemmProbe.Result r = GemmProbe.run(gemmSize, probeSeconds);
-            f.add("gemmN", "GEMM probe n", r.n(), "")
-                    .add("gemmCalls", "GEMM probe calls", r.calls(), "")
-                    .add("gemmGflops", "GEMM probe", r.gflops(), "GFLOP/s");
+            f.add("gemm_n", "GEMM probe n", r.n(), "")
+                    .add("gemm_calls", "GEMM probe calls", r.calls(), "")
+                    .add("gemm_gflops", "GEMM probe", r.gflops(), "GFLOP/s");
         }
         f.print(spec.commandLine().getOut(), json);
         return 0;

@@ -53,14 +53,14 @@ class JumboCliTest {
         assertThat(r.code()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
         assertThat(j.isObject()).isTrue();
-        for (String key : List.of("jumboVersion", "jdkVersion", "jdkVendor", "vectorSpecies", "vectorLanes",
-                "vectorBits", "cores", "threads", "maxHeapMiB", "gemmN", "gemmGflops")) {
+        for (String key : List.of("jumbo_version", "jdk_version", "jdk_vendor", "vector_species", "vector_lanes",
+                "vector_bits", "cores", "threads", "max_heap_mib", "gemm_n", "gemm_gflops")) {
             assertThat(j.has(key)).as(key).isTrue();
         }
-        assertThat(j.get("vectorLanes").asInt()).isPositive();
-        assertThat(j.get("vectorBits").asInt()).isEqualTo(32 * j.get("vectorLanes").asInt());
-        assertThat(j.get("gemmN").asInt()).isEqualTo(32);
-        assertThat(j.get("gemmGflops").asDouble()).isPositive();
+        assertThat(j.get("vector_lanes").asInt()).isPositive();
+        assertThat(j.get("vector_bits").asInt()).isEqualTo(32 * j.get("vector_lanes").asInt());
+        assertThat(j.get("gemm_n").asInt()).isEqualTo(32);
+        assertThat(j.get("gemm_gflops").asDouble()).isPositive();
     }
 
     @Test
@@ -130,5 +130,19 @@ class JumboCliTest {
         Run r = run("frobnicate");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("Unmatched argument").doesNotContain("\tat ");
+    }
+
+    @Test
+    void demoTrainsTheSpiralNetworkAndReportsTheProfile() throws Exception {
+        Run r = run("demo", "--json", "--steps", "150", "--gemm-size", "64", "--probe-seconds", "0.05");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.lastLine());
+        assertThat(j.get("spiral_first_loss").asDouble()).isBetween(0.9, 1.3); // about ln 3 at the start
+        assertThat(j.get("spiral_final_loss").asDouble()).isLessThan(0.5 * j.get("spiral_first_loss").asDouble());
+        assertThat(j.get("spiral_train_accuracy").asDouble()).isGreaterThan(0.8);
+        // 600 points through 2->64->64->3: forward MACs 600*(2*64+64*64+64*3), backward twice that minus dX of layer 1
+        long forward = 600L * (2 * 64 + 64 * 64 + 64 * 3);
+        assertThat(j.get("step_macs").asLong()).isEqualTo(forward + 2 * forward - 600L * 2 * 64);
+        assertThat(j.get("step_peak_bytes").asLong()).isPositive();
     }
 }
