@@ -1,13 +1,239 @@
 package dev.jumbo.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jumbo.kernels.Parallel;
+import dev.jumbo.kernels.Sgemm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until the gemm benchmark lands; it exits non-zero so nothing mistakes it for a result. */
-@Command(name = "gemm", description = "Gemm benchmark (not yet built).")
-public final class GemmBench implements java.util.concurrent.Callable<Integer> {
+/**
+ * SGEMM throughput of Jumbo against OpenBLAS (through JavaCPP) in one JVM, on the same matrices.
+ *
+ * <p>For each size and thread count: both results are checked against each other, then
+ * {@code --pairs} interleaved timings (Jumbo, OpenBLAS, Jumbo, ...) are taken, each after waiting
+ * for an idle machine and each repeated until it lasts {@code --min-time} seconds. The table shows
+ * median GFLOP/s of each and their ratio (Jumbo / OpenBLAS; above 1 means Jumbo is faster).
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *      -jar jumbo-bench/target/jumbo-bench.jar gemm --sizes 512,1024 --json
+ * </pre>
+ */
+@Command(name = "gemm", mixinStandardHelpOptions = true,
+        description = "SGEMM GFLOP/s of Jumbo vs OpenBLAS (square, A·B, row-major), interleaved.")
+public final class GemmBench implements Callable<Integer> {
+
+    @Option(names = "--sizes", split = ",", description = "Matrix sizes n (n×n·n×n). Default: ${DEFAULT-VALUE}.")
+    int[] sizes = {256, 512, 1024, 2048};
+
+    @Option(names = "--threads", split = ",", description = "Thread counts. Default: ${DEFAULT-VALUE}.")
+    int[] threads = {1, 2};
+
+    @Option(names = "--pairs", description = "Interleaved Jumbo/OpenBLAS timing pairs. Default: ${DEFAULT-VALUE}.")
+    int pairs = 5;
+
+    @Option(names = "--min-time", description = "Seconds each timed section lasts at least. Default: ${DEFAULT-VALUE}.")
+    double minTime = 0.3;
+
+    @Option(names = "--idle-wait", description = "Seconds to wait for an idle machine before each timed section. Default: ${DEFAULT-VALUE}.")
+    double idleWait = 20;
+
+    @Option(names = "--idle-busy", description = "CPU busy fraction counted as idle. Default: ${DEFAULT-VALUE}.")
+    double idleBusy = 0.15;
+
+    @Option(names = "--json", description = "Print the results as a JSON array on the last stdout line.")
+    boolean json;
+
+    /** One side of the comparison: runs C = A·B once on n×n matrices. */
+    private interface Side {
+        void run();
+    }
+
+    private int busySections;
+
     @Override
-    public Integer call() {
-        System.err.println("jumbo bench gemm: not built yet");
-        return 2;
+    public Integer call() throws Exception {
+        for (int n : sizes) {
+            if (n < 1) {
+                System.err.println("gemm: --sizes has " + n + ", expected positive sizes");
+                return 2;
+            }
+        }
+        for (int t : threads) {
+            if (t < 1) {
+                System.err.println("gemm: --threads has " + t + ", expected positive thread counts");
+                return 2;
+            }
+        }
+        warmUp();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int t : threads) {
+            for (int n : sizes) {
+                rows.add(measure(n, t));
+            }
+        }
+        System.out.printf("%6s %8s %14s %16s %7s%n", "n", "threads", "jumbo GFLOP/s", "openblas GFLOP/s", "ratio");
+        for (Map<String, Object> r : rows) {
+            System.out.printf("%6d %8d %14.1f %16.1f %7.3f%n", r.get("n"), r.get("threads"),
+                    (double) r.get("jumbo_gflops"), (double) r.get("openblas_gflops"), (double) r.get("ratio"));
+        }
+        if (busySections > 0) {
+            System.err.println("gemm: the machine never became idle before " + busySections
+                    + " timed section(s) (waited " + idleWait + " s each); those numbers are noisy");
+        }
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(rows));
+        }
+        return 0;
+    }
+
+    /** About 2 s on a small size, both sides, so neither is measured in interpreter or C1 code. */
+    private void warmUp() {
+        System.err.println("gemm: warming up");
+        Problem p = new Problem(256);
+        try {
+            for (int t : new int[] {1, 2}) {
+                Parallel.setThreads(t);
+                openblas.blas_set_num_threads(t);
+                repeatFor(p.jumboSide, 0.5);
+                repeatFor(p.blasSide, 0.5);
+            }
+        } finally {
+            p.close();
+        }
+    }
+
+    private Map<String, Object> measure(int n, int t) {
+        Parallel.setThreads(t);
+        openblas.blas_set_num_threads(t);
+        Problem p = new Problem(n);
+        try {
+            p.verify();
+            double flops = 2.0 * n * n * n;
+            int repsJ = calibrate(p.jumboSide);
+            int repsO = calibrate(p.blasSide);
+            double[] j = new double[pairs];
+            double[] o = new double[pairs];
+            for (int i = 0; i < pairs; i++) {
+                j[i] = flops * repsJ / time(p.jumboSide, repsJ) / 1e9;
+                o[i] = flops * repsO / time(p.blasSide, repsO) / 1e9;
+                System.err.printf("gemm: n=%d threads=%d pair %d: jumbo %.1f, openblas %.1f GFLOP/s%n",
+                        n, t, i + 1, j[i], o[i]);
+            }
+            double mj = median(j);
+            double mo = median(o);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("n", n);
+            row.put("threads", t);
+            row.put("jumbo_gflops", round(mj));
+            row.put("openblas_gflops", round(mo));
+            row.put("ratio", Math.round(mj / mo * 1000) / 1000.0);
+            return row;
+        } finally {
+            p.close();
+        }
+    }
+
+    /** Repetitions that make one timed section last at least {@code --min-time}. */
+    private int calibrate(Side s) {
+        s.run();
+        long t0 = System.nanoTime();
+        s.run();
+        double once = Math.max(1e-6, (System.nanoTime() - t0) / 1e9);
+        return (int) Math.max(1, Math.ceil(minTime / once));
+    }
+
+    /** Seconds for {@code reps} runs, after waiting for an idle machine. */
+    private double time(Side s, int reps) {
+        if (!IdleWait.await(idleBusy, idleWait)) {
+            busySections++;
+        }
+        long t0 = System.nanoTime();
+        for (int r = 0; r < reps; r++) {
+            s.run();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void repeatFor(Side s, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            s.run();
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    /** The same random n×n matrices on the Java heap (Jumbo) and in native memory (OpenBLAS). */
+    private static final class Problem implements AutoCloseable {
+        final int n;
+        final float[] a;
+        final float[] b;
+        final float[] c;
+        final FloatPointer na;
+        final FloatPointer nb;
+        final FloatPointer nc;
+        final Side jumboSide;
+        final Side blasSide;
+
+        Problem(int n) {
+            this.n = n;
+            SplittableRandom rnd = new SplittableRandom(n);
+            a = new float[n * n];
+            b = new float[n * n];
+            c = new float[n * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (rnd.nextDouble() * 2 - 1);
+                b[i] = (float) (rnd.nextDouble() * 2 - 1);
+            }
+            na = new FloatPointer(a);
+            nb = new FloatPointer(b);
+            nc = new FloatPointer((long) n * n);
+            jumboSide = () -> Sgemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            blasSide = () -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
+                    openblas.CblasNoTrans, n, n, n, 1f, na, n, nb, n, 0f, nc, n);
+        }
+
+        /** Both results must agree (relative to the largest element) before anything is timed. */
+        void verify() {
+            jumboSide.run();
+            blasSide.run();
+            float[] o = new float[n * n];
+            nc.get(o);
+            double maxDiff = 0;
+            double maxAbs = 0;
+            for (int i = 0; i < o.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(o[i] - c[i]));
+                maxAbs = Math.max(maxAbs, Math.abs(o[i]));
+            }
+            if (!(maxDiff <= 1e-5 * Math.sqrt(n) * Math.max(1, maxAbs))) {
+                throw new IllegalStateException("gemm: n=" + n + ": Jumbo and OpenBLAS differ by " + maxDiff
+                        + " (largest element " + maxAbs + "), expected agreement to float32 rounding");
+            }
+        }
+
+        @Override
+        public void close() {
+            na.close();
+            nb.close();
+            nc.close();
+        }
     }
 }

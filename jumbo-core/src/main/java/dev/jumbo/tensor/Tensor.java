@@ -645,6 +645,16 @@ public final class Tensor {
     // ==================================================================== linear algebra
     // (MatmulOps: add facade methods for them below this line)
 
+    /** Matrix product with torch.matmul semantics (dot, matrix-vector, batched with broadcasting). */
+    public Tensor matmul(Tensor other) {
+        return MatmulOps.matmul(this, other);
+    }
+
+    /** {@code x · weight^T + bias} over the last dimension of {@code x}; {@code bias} may be null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return MatmulOps.linear(x, weight, bias);
+    }
+
     // ==================================================================== end linear algebra
 
     /** True when both tensors have the same shape. */

@@ -1,0 +1,85 @@
+package dev.jumbo.kernels;
+
+/**
+ * The packed, cache-blocked SGEMM driver for one thread's share of C (GotoBLAS loop order).
+ *
+ * <p>For each {@code NC}-column block of B and each {@code KC}-deep slice, the B block is packed
+ * once (it stays in L2/L3), then each {@code MC}-row block of A is packed (it stays in L2) and
+ * swept by the {@link SgemmKernel} register tile. Pack buffers live per thread and are reused
+ * across calls, because training calls this thousands of times.
+ *
+ * <pre>{@code
+ * // C[0..m, 0..n] += alpha * op(A) * op(B); beta already applied by the caller
+ * SgemmBlocked.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, c, 0, n, 0, m, 0, n);
+ * }</pre>
+ */
+final class SgemmBlocked {
+    /** Depth of one packed slice: large K blocks matter most on this machine (DESIGN.md lesson 3). */
+    static final int KC = Integer.getInteger("jumbo.sgemm.kc", 512);
+    /** Rows of A packed at a time (a multiple of the tile height); KC×MC floats stay in L2. */
+    static final int MC = roundUp(Integer.getInteger("jumbo.sgemm.mc", 120), SgemmKernel.MR);
+    /** Columns of B packed at a time (a multiple of the tile width). */
+    static final int NC = roundUp(Integer.getInteger("jumbo.sgemm.nc", 1024), SgemmKernel.NR);
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private SgemmBlocked() {}
+
+    private static int roundUp(int x, int to) {
+        return Math.max(to, (x + to - 1) / to * to);
+    }
+
+    /** Per-thread scratch: packed A block, packed B block and one edge tile. */
+    private static final class Buffers {
+        final float[] ap = new float[MC * KC];
+        final float[] bp = new float[KC * NC];
+        final float[] edge = new float[SgemmKernel.MR * SgemmKernel.NR];
+    }
+
+    /**
+     * Adds {@code alpha * op(A) * op(B)} into rows {@code [i0, i1)} and columns {@code [j0, j1)} of C.
+     * The k-order of every element's sum is independent of the row/column range, so any partition
+     * of C gives bit-identical results.
+     */
+    static void multiply(boolean transA, boolean transB, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
+        final int mr = SgemmKernel.MR;
+        final int nr = SgemmKernel.NR;
+        Buffers buf = BUFFERS.get();
+        float[] ap = buf.ap;
+        float[] bp = buf.bp;
+        float[] edge = buf.edge;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                SgemmPack.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, nr);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    SgemmPack.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, mr);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        int bo = jr * kc;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int rows = Math.min(mr, mc - ir);
+                            int ao = ir * kc;
+                            int co = cOff + (ic + ir) * ldc + jc + jr;
+                            if (rows == mr && cols == nr) {
+                                SgemmKernel.tile(kc, ap, ao, bp, bo, c, co, ldc, alpha);
+                            } else {
+                                java.util.Arrays.fill(edge, 0f);
+                                SgemmKernel.tile(kc, ap, ao, bp, bo, edge, 0, nr, alpha);
+                                for (int i = 0; i < rows; i++) {
+                                    for (int j = 0; j < cols; j++) {
+                                        c[co + i * ldc + j] += edge[i * nr + j];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.jumbo.kernels;
+
+/**
+ * Copies blocks of A and B into the panel layouts the register tile streams through.
+ *
+ * <p>A block (mc × kc) becomes row panels of {@code mr} rows: {@code ap[(r*kc + p)*mr + i]}. A B
+ * block (kc × nc) becomes column panels of {@code nr} columns: {@code bp[(q*kc + p)*nr + j]}. Rows
+ * or columns past the matrix edge are zero, so the tile never needs a tail. Transposed operands
+ * are read in their stored order here, which is the only place transposition costs anything.
+ *
+ * <pre>{@code
+ * SgemmPack.packA(false, a, 0, lda, 0, 0, 30, 256, ap, 12); // 3 panels of 12 rows, last one padded
+ * }</pre>
+ */
+final class SgemmPack {
+    private SgemmPack() {}
+
+    /** Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of op(A) into {@code mr}-row panels. */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc,
+                      float[] ap, int mr) {
+        for (int r = 0; r < mc; r += mr) {
+            int rows = Math.min(mr, mc - r);
+            int base = r * kc;
+            if (transA) {
+                // op(A)(i, p) = a[p*lda + i]: each depth p holds the panel's rows contiguously.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + r;
+                    int dst = base + p * mr;
+                    System.arraycopy(a, src, ap, dst, rows);
+                    for (int i = rows; i < mr; i++) {
+                        ap[dst + i] = 0f;
+                    }
+                }
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    int src = aOff + (i0 + r + i) * lda + p0;
+                    int dst = base + i;
+                    for (int p = 0; p < kc; p++) {
+                        ap[dst + p * mr] = a[src + p];
+                    }
+                }
+                for (int i = rows; i < mr; i++) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + i + p * mr] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs depths {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into {@code nr}-column panels. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
+                      float[] bp, int nr) {
+        for (int q = 0; q < nc; q += nr) {
+            int cols = Math.min(nr, nc - q);
+            int base = q * kc;
+            if (transB) {
+                // op(B)(p, j) = b[j*ldb + p]: each column j is contiguous in p.
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + q + j) * ldb + p0;
+                    int dst = base + j;
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * nr] = b[src + p];
+                    }
+                }
+                for (int j = cols; j < nr; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + j + p * nr] = 0f;
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (p0 + p) * ldb + j0 + q;
+                    int dst = base + p * nr;
+                    System.arraycopy(b, src, bp, dst, cols);
+                    for (int j = cols; j < nr; j++) {
+                        bp[dst + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}
