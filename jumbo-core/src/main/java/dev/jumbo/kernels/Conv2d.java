@@ -20,6 +20,9 @@ import java.util.Arrays;
 public final class Conv2d {
     private Conv2d() {}
 
+    /** Layers with at most this many output channels per group use {@link ConvGemm} instead of SGEMM. */
+    static final int SMALL_COUT = Integer.getInteger("jumbo.conv.smallCout", 16);
+
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /** A per-thread buffer of at least {@code size} floats; contents undefined. */
@@ -36,6 +39,7 @@ public final class Conv2d {
                                float[] bias, int bOff, float[] y, int yOff) {
         int inImage = g.cin * g.h * g.w;
         int outImage = g.cout * g.pixels;
+        boolean small = g.coutG <= SMALL_COUT;
         Parallel.forRange(0, g.n, 1, (from, to) -> {
             float[] col = g.pointwise() ? null : scratch(g.kdim * g.pixels);
             for (int img = from; img < to; img++) {
@@ -52,9 +56,14 @@ public final class Conv2d {
                         b = col;
                         bo = 0;
                     }
-                    Sgemm.sgemm(false, false, g.coutG, g.pixels, g.kdim, 1f,
-                            weight, wOff + grp * g.coutG * g.kdim, g.kdim, b, bo, g.pixels,
-                            1f, y, yBase + grp * g.coutG * g.pixels, g.pixels);
+                    if (small) {
+                        ConvGemm.smallTimesPanel(g.coutG, g.pixels, g.kdim, weight, wOff + grp * g.coutG * g.kdim,
+                                g.kdim, 1, b, bo, y, yBase + grp * g.coutG * g.pixels, true);
+                    } else {
+                        Sgemm.sgemm(false, false, g.coutG, g.pixels, g.kdim, 1f,
+                                weight, wOff + grp * g.coutG * g.kdim, g.kdim, b, bo, g.pixels,
+                                1f, y, yBase + grp * g.coutG * g.pixels, g.pixels);
+                    }
                 }
             }
         });
@@ -82,6 +91,7 @@ public final class Conv2d {
         int chunks = Math.min(Parallel.threads(), g.n);
         float[][] partial = dw == null ? null : new float[chunks][];
         boolean pointwise = g.pointwise();
+        boolean small = g.coutG <= SMALL_COUT;
         int colSize = g.kdim * g.pixels;
         Parallel.forChunks(chunks, chunk -> {
             int from = (int) ((long) g.n * chunk / chunks);
@@ -110,12 +120,25 @@ public final class Conv2d {
                             bo = 0;
                         }
                         // dW_g [coutG, kdim] += dY_g [coutG, P] x col^T [P, kdim]
-                        Sgemm.sgemm(false, true, g.coutG, g.kdim, g.pixels, 1f, dy, dyg, g.pixels,
-                                b, bo, g.pixels, 1f, pw, grp * g.coutG * g.kdim, g.kdim);
+                        if (small) {
+                            ConvGemm.panelDots(g.coutG, g.kdim, g.pixels, dy, dyg, b, bo, pw, grp * g.coutG * g.kdim);
+                        } else {
+                            Sgemm.sgemm(false, true, g.coutG, g.kdim, g.pixels, 1f, dy, dyg, g.pixels,
+                                    b, bo, g.pixels, 1f, pw, grp * g.coutG * g.kdim, g.kdim);
+                        }
                     }
                     if (dx != null) {
                         int dxg = img * inImage + grp * g.cinG * g.h * g.w;
-                        if (pointwise) {
+                        if (small) {
+                            // dX (or dcol) [kdim, P] = W_g^T [kdim, coutG] x dY_g [coutG, P]
+                            float[] dst = pointwise ? dx : buf;
+                            int dOff = pointwise ? dxg : colSize;
+                            ConvGemm.smallTimesPanel(g.kdim, g.pixels, g.coutG, weight, wg, 1, g.kdim, dy, dyg,
+                                    dst, dOff, false);
+                            if (!pointwise) {
+                                Im2col.col2im(g, g.cinG, buf, colSize, dx, dxg);
+                            }
+                        } else if (pointwise) {
                             Sgemm.sgemm(true, false, g.kdim, g.pixels, g.coutG, 1f, weight, wg, g.kdim,
                                     dy, dyg, g.pixels, 0f, dx, dxg, g.pixels);
                         } else {
@@ -146,11 +169,7 @@ public final class Conv2d {
                 double s = 0;
                 for (int img = 0; img < g.n; img++) {
                     int base = dyOff + img * outImage + c * g.pixels;
-                    float t = 0f;
-                    for (int p = 0; p < g.pixels; p++) {
-                        t += dy[base + p];
-                    }
-                    s += t;
+                    s += ConvGemm.sum(dy, base, g.pixels);
                 }
                 db[c] = (float) s;
             }

@@ -1,16 +1,24 @@
 package dev.jumbo.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Unfolds one image's channels into the convolution matrix and folds gradients back.
  *
  * <p>The matrix {@code col} is [c*kh*kw, oh*ow] row-major, rows ordered (channel, ky, kx) like the
  * weight [cout, c, kh, kw], so the convolution is {@code W x col}. Each row is filled output-row by
- * output-row; with stride 1 an output row is one {@code arraycopy} between two zero fills.
+ * output-row; with stride 1 an output row is one {@code arraycopy} between two zero fills. When the
+ * output is as wide as the input at stride 1 ("same" convolutions: LeNet conv1, ResNet 3x3), a whole row of
+ * {@code col} is one shifted copy of the plane, and only the wrapped-around border columns are
+ * cleared afterwards.
  */
 public final class Im2col {
     private Im2col() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     /** col[c*kh*kw, oh*ow] = unfold(x[c, h, w]) for the first {@code channels} channels at xOff. */
     public static void im2col(ConvGeometry g, int channels, float[] x, int xOff, float[] col, int colOff) {
@@ -25,6 +33,10 @@ public final class Im2col {
                     // output columns whose input column lies inside the image
                     int lo = ix0 >= 0 ? 0 : Math.min(ow, ceilDiv(-ix0, g.sw));
                     int hi = w - ix0 <= 0 ? lo : Math.max(lo, Math.min(ow, ceilDiv(w - ix0, g.sw)));
+                    if (g.sw == 1 && g.sh == 1 && ow == w && hi > lo) {
+                        shiftedCopy(g, ky, lo, hi, x, plane + ix0, col, dst);
+                        continue;
+                    }
                     for (int oy = 0; oy < oh; oy++, dst += ow) {
                         int iy = oy * g.sh - g.ph + ky * g.dh;
                         if (iy < 0 || iy >= h) {
@@ -71,9 +83,7 @@ public final class Im2col {
                         int dst = plane + iy * w + ix0;
                         int src = srcRow + oy * ow;
                         if (g.sw == 1) {
-                            for (int ox = lo; ox < hi; ox++) {
-                                dx[dst + ox] += col[src + ox];
-                            }
+                            addRow(col, src + lo, dx, dst + lo, hi - lo);
                         } else {
                             for (int ox = lo; ox < hi; ox++) {
                                 dx[dst + ox * g.sw] += col[src + ox];
@@ -82,6 +92,50 @@ public final class Im2col {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One col row of a stride-1 convolution whose output is as wide as the input: output pixel
+     * (oy, ox) reads plane[iy * w + ix0 + ox], so all valid rows form one contiguous copy; the
+     * columns outside [lo, hi) picked up neighbours' pixels and are cleared.
+     */
+    private static void shiftedCopy(ConvGeometry g, int ky, int lo, int hi, float[] x, int planeShifted,
+                                    float[] col, int dst) {
+        int ow = g.ow;
+        int shiftY = ky * g.dh - g.ph;
+        int oy0 = Math.min(g.oh, Math.max(0, -shiftY));
+        int oy1 = Math.max(oy0, Math.min(g.oh, g.h - shiftY));
+        Arrays.fill(col, dst, dst + oy0 * ow, 0f);
+        Arrays.fill(col, dst + oy1 * ow, dst + g.oh * ow, 0f);
+        if (oy1 == oy0) {
+            return;
+        }
+        int from = oy0 * ow + lo;
+        int to = (oy1 - 1) * ow + hi;
+        System.arraycopy(x, planeShifted + shiftY * g.w + from, col, dst + from, to - from);
+        for (int oy = oy0; oy < oy1; oy++) {
+            int r = dst + oy * ow;
+            for (int ox = 0; ox < lo; ox++) {
+                col[r + ox] = 0f;
+            }
+            for (int ox = hi; ox < ow; ox++) {
+                col[r + ox] = 0f;
+            }
+        }
+    }
+
+    /** dst[dOff .. dOff+len) += src[sOff .. sOff+len), vectorized. */
+    private static void addRow(float[] src, int sOff, float[] dst, int dOff, int len) {
+        int l = S.length();
+        int i = 0;
+        for (; i + l <= len; i += l) {
+            FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
+        }
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector.fromArray(S, dst, dOff + i, m).add(FloatVector.fromArray(S, src, sOff + i, m))
+                    .intoArray(dst, dOff + i, m);
         }
     }
 

@@ -23,6 +23,11 @@ class Conv2dTest {
         "2, 4, 6, 6, 8, 1, 1, 2, 2, 0, 0, 1, 1, 2",
         "3, 2, 10, 10, 3, 7, 7, 1, 1, 3, 3, 1, 1, 1",
         "1, 3, 1, 17, 2, 1, 3, 1, 2, 0, 1, 1, 2, 1",
+        // more than Conv2d.SMALL_COUT output channels per group: the SGEMM path
+        "2, 3, 9, 9, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+        "2, 4, 7, 8, 34, 3, 3, 2, 1, 1, 0, 1, 2, 2",
+        "3, 5, 6, 7, 17, 1, 1, 1, 1, 0, 0, 1, 1, 1",
+        "1, 17, 7, 7, 17, 3, 3, 1, 1, 2, 2, 2, 2, 17",
     })
     void forwardAndBackwardMatchNaiveReference(int n, int cin, int h, int w, int cout, int kh, int kw, int sh,
                                                int sw, int ph, int pw, int dh, int dw, int groups) {
