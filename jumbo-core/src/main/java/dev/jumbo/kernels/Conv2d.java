@@ -20,8 +20,15 @@ import java.util.Arrays;
 public final class Conv2d {
     private Conv2d() {}
 
-    /** Layers with at most this many output channels per group use {@link ConvGemm} instead of SGEMM. */
+    /**
+     * Layers with at most this many output channels per group compute grad weight with
+     * {@link ConvGemm#panelDots}; when, in addition, the unfolded rows (cin/groups*kh*kw) are at
+     * most {@link #SMALL_KDIM}, forward and grad input use {@link ConvGemm#smallTimesPanel}. Measured
+     * here: LeNet conv1 (6 x 25) is 2x faster than SGEMM on both; for LeNet conv2 (16 x 150) SGEMM
+     * wins forward and grad input, the dot products win grad weight.
+     */
     static final int SMALL_COUT = Integer.getInteger("jumbo.conv.smallCout", 16);
+    static final int SMALL_KDIM = Integer.getInteger("jumbo.conv.smallKdim", 64);
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -39,7 +46,7 @@ public final class Conv2d {
                                float[] bias, int bOff, float[] y, int yOff) {
         int inImage = g.cin * g.h * g.w;
         int outImage = g.cout * g.pixels;
-        boolean small = g.coutG <= SMALL_COUT;
+        boolean small = g.coutG <= SMALL_COUT && g.kdim <= SMALL_KDIM;
         Parallel.forRange(0, g.n, 1, (from, to) -> {
             float[] col = g.pointwise() ? null : scratch(g.kdim * g.pixels);
             for (int img = from; img < to; img++) {
@@ -91,7 +98,8 @@ public final class Conv2d {
         int chunks = Math.min(Parallel.threads(), g.n);
         float[][] partial = dw == null ? null : new float[chunks][];
         boolean pointwise = g.pointwise();
-        boolean small = g.coutG <= SMALL_COUT;
+        boolean smallW = g.coutG <= SMALL_COUT;
+        boolean smallX = smallW && g.kdim <= SMALL_KDIM;
         int colSize = g.kdim * g.pixels;
         Parallel.forChunks(chunks, chunk -> {
             int from = (int) ((long) g.n * chunk / chunks);
@@ -120,7 +128,7 @@ public final class Conv2d {
                             bo = 0;
                         }
                         // dW_g [coutG, kdim] += dY_g [coutG, P] x col^T [P, kdim]
-                        if (small) {
+                        if (smallW) {
                             ConvGemm.panelDots(g.coutG, g.kdim, g.pixels, dy, dyg, b, bo, pw, grp * g.coutG * g.kdim);
                         } else {
                             Sgemm.sgemm(false, true, g.coutG, g.kdim, g.pixels, 1f, dy, dyg, g.pixels,
@@ -129,7 +137,7 @@ public final class Conv2d {
                     }
                     if (dx != null) {
                         int dxg = img * inImage + grp * g.cinG * g.h * g.w;
-                        if (small) {
+                        if (smallX) {
                             // dX (or dcol) [kdim, P] = W_g^T [kdim, coutG] x dY_g [coutG, P]
                             float[] dst = pointwise ? dx : buf;
                             int dOff = pointwise ? dxg : colSize;
