@@ -89,10 +89,12 @@ public final class ConvBench implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice(), "PyTorch")) {
             JniUtils.setNumThreads(threads);
-            try {
-                JniUtils.setNumInteropThreads(threads);
-            } catch (RuntimeException e) {
-                System.err.println("conv: could not set PyTorch inter-op threads: " + e.getMessage());
+            if (JniUtils.getNumInteropThreads() != threads) { // DJL applies the property at engine start
+                try {
+                    JniUtils.setNumInteropThreads(threads);
+                } catch (RuntimeException e) {
+                    System.err.println("conv: could not set PyTorch inter-op threads: " + e.getMessage());
+                }
             }
             System.err.printf("conv: threads jumbo %d, pytorch intra-op %d inter-op %d%n", Parallel.threads(),
                     JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
