@@ -965,6 +965,73 @@ public final class Tensor {
     // ==================================================================== convolution, pooling, normalization
     // (ConvOps, PoolOps, NormOps: add facade methods for them below this line)
 
+    /** 2-d convolution with stride and padding (same for H and W), dilation 1, one group. */
+    public Tensor conv2d(Tensor weight, Tensor bias, int stride, int padding) {
+        return ConvOps.conv2d(this, weight, bias, new int[] {stride, stride}, new int[] {padding, padding},
+                new int[] {1, 1}, 1);
+    }
+
+    /** 2-d convolution, stride 1, no padding. */
+    public Tensor conv2d(Tensor weight, Tensor bias) {
+        return conv2d(weight, bias, 1, 0);
+    }
+
+    /** 2-d convolution with per-axis stride, padding and dilation, and groups (see {@link ConvOps#conv2d}). */
+    public Tensor conv2d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return ConvOps.conv2d(this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** 1-d convolution of [N,C,L] (see {@link ConvOps#conv1d}). */
+    public Tensor conv1d(Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return ConvOps.conv1d(this, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** 1-d convolution with stride and padding, dilation 1, one group. */
+    public Tensor conv1d(Tensor weight, Tensor bias, int stride, int padding) {
+        return ConvOps.conv1d(this, weight, bias, stride, padding, 1, 1);
+    }
+
+    /** k x k max pooling with stride k. */
+    public Tensor maxPool2d(int kernel) {
+        return maxPool2d(kernel, kernel, 0);
+    }
+
+    /** k x k max pooling with the given stride and padding. */
+    public Tensor maxPool2d(int kernel, int stride, int padding) {
+        return PoolOps.maxPool2d(this, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
+    }
+
+    /** k x k average pooling with stride k. */
+    public Tensor avgPool2d(int kernel) {
+        return avgPool2d(kernel, kernel, 0);
+    }
+
+    /** k x k average pooling with the given stride and padding (padding counted in the divisor). */
+    public Tensor avgPool2d(int kernel, int stride, int padding) {
+        return PoolOps.avgPool2d(this, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
+    }
+
+    /** Adaptive average pooling of [N,C,H,W] to [N,C,outH,outW]. */
+    public Tensor adaptiveAvgPool2d(int outH, int outW) {
+        return PoolOps.adaptiveAvgPool2d(this, outH, outW);
+    }
+
+    /** Layer norm over the trailing {@code normalizedShape}; weight and bias may be null. */
+    public Tensor layerNorm(int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        return NormOps.layerNorm(this, normalizedShape, weight, bias, eps);
+    }
+
+    /** RMS norm over the last dimension; weight may be null. */
+    public Tensor rmsNorm(Tensor weight, float eps) {
+        return NormOps.rmsNorm(this, weight, eps);
+    }
+
+    /** Batch norm per channel (see {@link NormOps#batchNorm}). */
+    public Tensor batchNorm(Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias, boolean training,
+                            float momentum, float eps) {
+        return NormOps.batchNorm(this, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
     // ==================================================================== end convolution
 
     /** True when this tensor shares storage with {@code other}. */

@@ -1,0 +1,194 @@
+package dev.jumbo.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two matrix products of a convolution with few output channels (LeNet-sized layers), where a
+ * general packed GEMM spends more time packing than multiplying: a small matrix times a long
+ * pixel panel ({@link #smallTimesPanel}), and panel-by-panel dot products ({@link #panelDots}).
+ * Both vectorize along the pixels, keep 8 accumulators in registers and read every operand once.
+ *
+ * <pre>{@code
+ * // y[cout, P] += W[cout, K] x col[K, P]
+ * ConvGemm.smallTimesPanel(cout, P, K, w, 0, K, 1, col, 0, y, 0);
+ * }</pre>
+ */
+final class ConvGemm {
+    private ConvGemm() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /**
+     * C[i, p] += sum_k A(i, k) * B[k, p] for i < m, p < P, k < K, with A(i, k) =
+     * a[aOff + i*ars + k*acs] (so a transposed A is just other strides), B and C row-major with
+     * leading dimension P. With {@code accumulate} false, C is overwritten instead (C = A B).
+     */
+    static void smallTimesPanel(int m, int pixels, int kk, float[] a, int aOff, int ars, int acs,
+                                float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            rows4(pixels, kk, a, aOff + i * ars, ars, acs, b, bOff, c, cOff + i * pixels, accumulate);
+        }
+        for (; i < m; i++) {
+            rows1(pixels, kk, a, aOff + i * ars, acs, b, bOff, c, cOff + i * pixels, accumulate);
+        }
+    }
+
+    private static void rows4(int pixels, int kk, float[] a, int aOff, int ars, int acs,
+                              float[] b, int bOff, float[] c, int cOff, boolean acc) {
+        int p = 0;
+        for (; p + 2 * L <= pixels; p += 2 * L) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            for (int k = 0; k < kk; k++) {
+                int bi = bOff + k * pixels + p;
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                int ai = aOff + k * acs;
+                FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+                FloatVector a1 = FloatVector.broadcast(S, a[ai + ars]);
+                FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * ars]);
+                FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * ars]);
+                c00 = a0.fma(b0, c00);
+                c01 = a0.fma(b1, c01);
+                c10 = a1.fma(b0, c10);
+                c11 = a1.fma(b1, c11);
+                c20 = a2.fma(b0, c20);
+                c21 = a2.fma(b1, c21);
+                c30 = a3.fma(b0, c30);
+                c31 = a3.fma(b1, c31);
+            }
+            store(c00, c, cOff + p, acc);
+            store(c01, c, cOff + p + L, acc);
+            store(c10, c, cOff + pixels + p, acc);
+            store(c11, c, cOff + pixels + p + L, acc);
+            store(c20, c, cOff + 2 * pixels + p, acc);
+            store(c21, c, cOff + 2 * pixels + p + L, acc);
+            store(c30, c, cOff + 3 * pixels + p, acc);
+            store(c31, c, cOff + 3 * pixels + p + L, acc);
+        }
+        for (; p < pixels; p += L) {
+            VectorMask<Float> mask = S.indexInRange(p, pixels);
+            FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+            FloatVector c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+            for (int k = 0; k < kk; k++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bOff + k * pixels + p, mask);
+                int ai = aOff + k * acs;
+                c0 = FloatVector.broadcast(S, a[ai]).fma(bv, c0);
+                c1 = FloatVector.broadcast(S, a[ai + ars]).fma(bv, c1);
+                c2 = FloatVector.broadcast(S, a[ai + 2 * ars]).fma(bv, c2);
+                c3 = FloatVector.broadcast(S, a[ai + 3 * ars]).fma(bv, c3);
+            }
+            store(c0, c, cOff + p, mask, acc);
+            store(c1, c, cOff + pixels + p, mask, acc);
+            store(c2, c, cOff + 2 * pixels + p, mask, acc);
+            store(c3, c, cOff + 3 * pixels + p, mask, acc);
+        }
+    }
+
+    private static void rows1(int pixels, int kk, float[] a, int aOff, int acs, float[] b, int bOff,
+                              float[] c, int cOff, boolean accumulate) {
+        for (int p = 0; p < pixels; p += L) {
+            VectorMask<Float> mask = S.indexInRange(p, pixels);
+            FloatVector acc = FloatVector.zero(S);
+            for (int k = 0; k < kk; k++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bOff + k * pixels + p, mask);
+                acc = FloatVector.broadcast(S, a[aOff + k * acs]).fma(bv, acc);
+            }
+            store(acc, c, cOff + p, mask, accumulate);
+        }
+    }
+
+    /**
+     * C[i, j] += sum_p A[i, p] * B[j, p] for i < m, j < n, p < P: A and B row-major with leading
+     * dimension P, C with leading dimension n. (Grad weight: dY x col^T.)
+     */
+    static void panelDots(int m, int n, int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int j = 0;
+            for (; j + 2 <= n; j += 2) {
+                dots4x2(pixels, a, aOff + i * pixels, b, bOff + j * pixels, c, cOff + i * n + j, n);
+            }
+            for (; j < n; j++) {
+                for (int r = 0; r < 4; r++) {
+                    c[cOff + (i + r) * n + j] += dot(pixels, a, aOff + (i + r) * pixels, b, bOff + j * pixels);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * n + j] += dot(pixels, a, aOff + i * pixels, b, bOff + j * pixels);
+            }
+        }
+    }
+
+    private static void dots4x2(int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        for (int p = 0; p < pixels; p += L) {
+            VectorMask<Float> mask = S.indexInRange(p, pixels);
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p, mask);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + pixels + p, mask);
+            FloatVector a0 = FloatVector.fromArray(S, a, aOff + p, mask);
+            FloatVector a1 = FloatVector.fromArray(S, a, aOff + pixels + p, mask);
+            FloatVector a2 = FloatVector.fromArray(S, a, aOff + 2 * pixels + p, mask);
+            FloatVector a3 = FloatVector.fromArray(S, a, aOff + 3 * pixels + p, mask);
+            s00 = a0.fma(b0, s00);
+            s01 = a0.fma(b1, s01);
+            s10 = a1.fma(b0, s10);
+            s11 = a1.fma(b1, s11);
+            s20 = a2.fma(b0, s20);
+            s21 = a2.fma(b1, s21);
+            s30 = a3.fma(b0, s30);
+            s31 = a3.fma(b1, s31);
+        }
+        c[cOff] += s00.reduceLanes(VectorOperators.ADD);
+        c[cOff + 1] += s01.reduceLanes(VectorOperators.ADD);
+        c[cOff + ldc] += s10.reduceLanes(VectorOperators.ADD);
+        c[cOff + ldc + 1] += s11.reduceLanes(VectorOperators.ADD);
+        c[cOff + 2 * ldc] += s20.reduceLanes(VectorOperators.ADD);
+        c[cOff + 2 * ldc + 1] += s21.reduceLanes(VectorOperators.ADD);
+        c[cOff + 3 * ldc] += s30.reduceLanes(VectorOperators.ADD);
+        c[cOff + 3 * ldc + 1] += s31.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float dot(int pixels, float[] a, int aOff, float[] b, int bOff) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < pixels; p += L) {
+            VectorMask<Float> mask = S.indexInRange(p, pixels);
+            s = FloatVector.fromArray(S, a, aOff + p, mask).fma(FloatVector.fromArray(S, b, bOff + p, mask), s);
+        }
+        return s.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Sum of x[off .. off+len), vectorized (lane partial sums, then reduced). */
+    static float sum(float[] x, int off, int len) {
+        FloatVector s = FloatVector.zero(S);
+        int p = 0;
+        for (; p + L <= len; p += L) {
+            s = s.add(FloatVector.fromArray(S, x, off + p));
+        }
+        float t = s.reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) {
+            t += x[off + p];
+        }
+        return t;
+    }
+
+    private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
+        (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
+    }
+
+    private static void store(FloatVector v, float[] c, int off, VectorMask<Float> mask, boolean accumulate) {
+        (accumulate ? v.add(FloatVector.fromArray(S, c, off, mask)) : v).intoArray(c, off, mask);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.jumbo.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Unfolds one image's channels into the convolution matrix and folds gradients back.
+ *
+ * <p>The matrix {@code col} is [c*kh*kw, oh*ow] row-major, rows ordered (channel, ky, kx) like the
+ * weight [cout, c, kh, kw], so the convolution is {@code W x col}. Each row is filled output-row by
+ * output-row; with stride 1 an output row is one {@code arraycopy} between two zero fills. When the
+ * output is as wide as the input at stride 1 ("same" convolutions: LeNet conv1, ResNet 3x3), a whole row of
+ * {@code col} is one shifted copy of the plane, and only the wrapped-around border columns are
+ * cleared afterwards.
+ */
+public final class Im2col {
+    private Im2col() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** col[c*kh*kw, oh*ow] = unfold(x[c, h, w]) for the first {@code channels} channels at xOff. */
+    public static void im2col(ConvGeometry g, int channels, float[] x, int xOff, float[] col, int colOff) {
+        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = g.pixels;
+        int row = 0;
+        for (int c = 0; c < channels; c++) {
+            int plane = xOff + c * h * w;
+            for (int ky = 0; ky < g.kh; ky++) {
+                for (int kx = 0; kx < g.kw; kx++, row++) {
+                    int dst = colOff + row * p;
+                    int ix0 = kx * g.dw - g.pw;
+                    // output columns whose input column lies inside the image
+                    int lo = ix0 >= 0 ? 0 : Math.min(ow, ceilDiv(-ix0, g.sw));
+                    int hi = w - ix0 <= 0 ? lo : Math.max(lo, Math.min(ow, ceilDiv(w - ix0, g.sw)));
+                    if (g.sw == 1 && g.sh == 1 && ow == w && hi > lo) {
+                        shiftedCopy(g, ky, lo, hi, x, plane + ix0, col, dst);
+                        continue;
+                    }
+                    for (int oy = 0; oy < oh; oy++, dst += ow) {
+                        int iy = oy * g.sh - g.ph + ky * g.dh;
+                        if (iy < 0 || iy >= h) {
+                            Arrays.fill(col, dst, dst + ow, 0f);
+                            continue;
+                        }
+                        int src = plane + iy * w + ix0;
+                        if (lo > 0) {
+                            Arrays.fill(col, dst, dst + lo, 0f);
+                        }
+                        if (g.sw == 1) {
+                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                col[dst + ox] = x[src + ox * g.sw];
+                            }
+                        }
+                        if (hi < ow) {
+                            Arrays.fill(col, dst + hi, dst + ow, 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** dx[c, h, w] += fold(col[c*kh*kw, oh*ow]): the adjoint of {@link #im2col}. */
+    public static void col2im(ConvGeometry g, int channels, float[] col, int colOff, float[] dx, int dxOff) {
+        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = g.pixels;
+        int row = 0;
+        for (int c = 0; c < channels; c++) {
+            int plane = dxOff + c * h * w;
+            for (int ky = 0; ky < g.kh; ky++) {
+                for (int kx = 0; kx < g.kw; kx++, row++) {
+                    int srcRow = colOff + row * p;
+                    int ix0 = kx * g.dw - g.pw;
+                    int lo = ix0 >= 0 ? 0 : Math.min(ow, ceilDiv(-ix0, g.sw));
+                    int hi = w - ix0 <= 0 ? lo : Math.max(lo, Math.min(ow, ceilDiv(w - ix0, g.sw)));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * g.sh - g.ph + ky * g.dh;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int dst = plane + iy * w + ix0;
+                        int src = srcRow + oy * ow;
+                        if (g.sw == 1) {
+                            addRow(col, src + lo, dx, dst + lo, hi - lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                dx[dst + ox * g.sw] += col[src + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One col row of a stride-1 convolution whose output is as wide as the input: output pixel
+     * (oy, ox) reads plane[iy * w + ix0 + ox], so all valid rows form one contiguous copy; the
+     * columns outside [lo, hi) picked up neighbours' pixels and are cleared.
+     */
+    private static void shiftedCopy(ConvGeometry g, int ky, int lo, int hi, float[] x, int planeShifted,
+                                    float[] col, int dst) {
+        int ow = g.ow;
+        int shiftY = ky * g.dh - g.ph;
+        int oy0 = Math.min(g.oh, Math.max(0, -shiftY));
+        int oy1 = Math.max(oy0, Math.min(g.oh, g.h - shiftY));
+        Arrays.fill(col, dst, dst + oy0 * ow, 0f);
+        Arrays.fill(col, dst + oy1 * ow, dst + g.oh * ow, 0f);
+        if (oy1 == oy0) {
+            return;
+        }
+        int from = oy0 * ow + lo;
+        int to = (oy1 - 1) * ow + hi;
+        System.arraycopy(x, planeShifted + shiftY * g.w + from, col, dst + from, to - from);
+        for (int oy = oy0; oy < oy1; oy++) {
+            int r = dst + oy * ow;
+            for (int ox = 0; ox < lo; ox++) {
+                col[r + ox] = 0f;
+            }
+            for (int ox = hi; ox < ow; ox++) {
+                col[r + ox] = 0f;
+            }
+        }
+    }
+
+    /** dst[dOff .. dOff+len) += src[sOff .. sOff+len), vectorized. */
+    private static void addRow(float[] src, int sOff, float[] dst, int dOff, int len) {
+        int l = S.length();
+        int i = 0;
+        for (; i + l <= len; i += l) {
+            FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
+        }
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector.fromArray(S, dst, dOff + i, m).add(FloatVector.fromArray(S, src, sOff + i, m))
+                    .intoArray(dst, dOff + i, m);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.jumbo.kernels;
+
+import static dev.jumbo.kernels.TestArrays.assertClose;
+import static dev.jumbo.kernels.TestArrays.random;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class Pool2dTest {
+
+    /** Naive pooling with explicit padding: max ignores pad cells, avg divides by kh*kw. */
+    private static float[][] reference(boolean max, int planes, int h, int w, int kh, int kw, int sh, int sw, int ph,
+                                       int pw, float[] x, float[] dy) {
+        int oh = (h + 2 * ph - kh) / sh + 1;
+        int ow = (w + 2 * pw - kw) / sw + 1;
+        float[] y = new float[planes * oh * ow];
+        float[] dx = new float[planes * h * w];
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    double best = Double.NEGATIVE_INFINITY;
+                    int arg = -1;
+                    double sum = 0;
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            int iy = oy * sh - ph + ky;
+                            int ix = ox * sw - pw + kx;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                continue;
+                            }
+                            float v = x[(p * h + iy) * w + ix];
+                            sum += v;
+                            if (v > best) {
+                                best = v;
+                                arg = (p * h + iy) * w + ix;
+                            }
+                        }
+                    }
+                    int o = (p * oh + oy) * ow + ox;
+                    if (max) {
+                        y[o] = (float) best;
+                        dx[arg] += dy[o];
+                    } else {
+                        y[o] = (float) (sum / (kh * kw));
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int iy = oy * sh - ph + ky;
+                                int ix = ox * sw - pw + kx;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    dx[(p * h + iy) * w + ix] += dy[o] / (kh * kw);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new float[][] {y, dx};
+    }
+
+    @ParameterizedTest(name = "planes{0} {1}x{2} k{3}x{4} s{5},{6} p{7},{8}")
+    @CsvSource({
+        "1, 1, 1, 1, 1, 1, 1, 0, 0",
+        "3, 7, 7, 2, 2, 2, 2, 0, 0",
+        "5, 17, 9, 3, 3, 2, 2, 1, 1",
+        "2, 8, 13, 3, 2, 1, 3, 1, 1",
+        "17, 6, 7, 5, 4, 3, 1, 2, 2",
+    })
+    void maxAndAvgMatchNaiveReference(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
+        SplittableRandom rnd = new SplittableRandom(planes * 13 + h);
+        float[] x = random(rnd, planes * h * w);
+        int oh = Pool2d.outSize(h, kh, sh, ph);
+        int ow = Pool2d.outSize(w, kw, sw, pw);
+        float[] dy = random(rnd, planes * oh * ow);
+        for (boolean max : new boolean[] {true, false}) {
+            float[][] ref = reference(max, planes, h, w, kh, kw, sh, sw, ph, pw, x, dy);
+            float[] y = new float[dy.length];
+            float[] dx = new float[x.length];
+            if (max) {
+                int[] arg = new int[dy.length];
+                Pool2d.maxForward(planes, h, w, kh, kw, sh, sw, ph, pw, x, 0, y, 0, arg);
+                Pool2d.maxBackward(planes, h, w, oh, ow, dy, 0, arg, dx);
+            } else {
+                Pool2d.avgForward(planes, h, w, kh, kw, sh, sw, ph, pw, x, 0, y, 0);
+                Pool2d.avgBackward(planes, h, w, kh, kw, sh, sw, ph, pw, dy, 0, dx);
+            }
+            assertClose((max ? "max" : "avg") + " forward", y, ref[0], 1e-5);
+            assertClose((max ? "max" : "avg") + " backward", dx, ref[1], 1e-5);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{1} -> {2}x{3}")
+    @CsvSource({"7, 7, 1, 1", "17, 9, 5, 4", "5, 6, 7, 6", "1, 1, 3, 2", "10, 10, 3, 3"})
+    void adaptiveAverageUsesPyTorchWindows(int h, int w, int oh, int ow) {
+        SplittableRandom rnd = new SplittableRandom(h * 100 + oh);
+        int planes = 3;
+        float[] x = random(rnd, planes * h * w);
+        float[] dy = random(rnd, planes * oh * ow);
+        float[] y = new float[dy.length];
+        float[] dx = new float[x.length];
+        Pool2d.adaptiveAvgForward(planes, h, w, oh, ow, x, 0, y, 0);
+        Pool2d.adaptiveAvgBackward(planes, h, w, oh, ow, dy, 0, dx);
+        float[] ry = new float[y.length];
+        float[] rdx = new float[x.length];
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                int y0 = (int) Math.floor((double) i * h / oh);
+                int y1 = (int) Math.ceil((double) (i + 1) * h / oh);
+                for (int j = 0; j < ow; j++) {
+                    int x0 = (int) Math.floor((double) j * w / ow);
+                    int x1 = (int) Math.ceil((double) (j + 1) * w / ow);
+                    double s = 0;
+                    int cnt = (y1 - y0) * (x1 - x0);
+                    for (int a = y0; a < y1; a++) {
+                        for (int b = x0; b < x1; b++) {
+                            s += x[(p * h + a) * w + b];
+                            rdx[(p * h + a) * w + b] += dy[(p * oh + i) * ow + j] / cnt;
+                        }
+                    }
+                    ry[(p * oh + i) * ow + j] = (float) (s / cnt);
+                }
+            }
+        }
+        assertClose("adaptive forward", y, ry, 1e-5);
+        assertClose("adaptive backward", dx, rdx, 1e-5);
+    }
+
+    @Test
+    void adaptiveWindowsOverlapLikePyTorch() {
+        // PyTorch: in 5, out 3 -> windows [0,2), [1,4), [3,5)
+        assertThat(new int[] {Pool2d.adaptiveStart(0, 5, 3), Pool2d.adaptiveStart(1, 5, 3), Pool2d.adaptiveStart(2, 5, 3)})
+                .containsExactly(0, 1, 3);
+        assertThat(new int[] {Pool2d.adaptiveEnd(0, 5, 3), Pool2d.adaptiveEnd(1, 5, 3), Pool2d.adaptiveEnd(2, 5, 3)})
+                .containsExactly(2, 4, 5);
+    }
+}
