@@ -52,10 +52,7 @@ public final class Sgemm {
             int i1 = byRows ? to : m;
             int j0 = byRows ? 0 : from;
             int j1 = byRows ? n : to;
-            boolean overwrite = beta == 0f && product && !small; // the packed path stores without reading C
-            if (!overwrite) {
-                scale(beta, c, cOff, ldc, i0, i1, j0, j1);
-            }
+            scale(beta, c, cOff, ldc, i0, i1, j0, j1);
             if (!product) {
                 return;
             }
@@ -64,7 +61,7 @@ public final class Sgemm {
                         c, cOff, ldc, i0, i1, j0, j1);
             } else {
                 SgemmBlocked.multiply(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb,
-                        c, cOff, ldc, i0, i1, j0, j1, overwrite);
+                        c, cOff, ldc, i0, i1, j0, j1);
             }
         });
     }

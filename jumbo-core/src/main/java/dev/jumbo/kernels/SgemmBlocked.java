@@ -9,8 +9,8 @@ package dev.jumbo.kernels;
  * across calls, because training calls this thousands of times.
  *
  * <pre>{@code
- * // C[0..m, 0..n] = alpha * op(A) * op(B) (overwrite: beta is 0)
- * SgemmBlocked.multiply(false, false, k, 1f, a, 0, k, b, 0, n, c, 0, n, 0, m, 0, n, true);
+ * // C[0..m, 0..n] += alpha * op(A) * op(B); beta already applied by the caller
+ * SgemmBlocked.multiply(false, false, k, 1f, a, 0, k, b, 0, n, c, 0, n, 0, m, 0, n);
  * }</pre>
  */
 final class SgemmBlocked {
@@ -37,14 +37,13 @@ final class SgemmBlocked {
     }
 
     /**
-     * Adds {@code alpha * op(A) * op(B)} into rows {@code [i0, i1)} and columns {@code [j0, j1)} of C,
-     * or with {@code overwrite} (beta = 0) stores it without reading C.
+     * Adds {@code alpha * op(A) * op(B)} into rows {@code [i0, i1)} and columns {@code [j0, j1)} of C.
      * The k-order of every element's sum is independent of the row/column range, so any partition
      * of C gives bit-identical results.
      */
     static void multiply(boolean transA, boolean transB, int k, float alpha,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                         float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, boolean overwrite) {
+                         float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
         final int mr = SgemmKernel.MR;
         final int nr = SgemmKernel.NR;
         Buffers buf = BUFFERS.get();
@@ -55,7 +54,6 @@ final class SgemmBlocked {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean add = !overwrite || pc > 0;
                 SgemmPack.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -68,13 +66,13 @@ final class SgemmBlocked {
                             int ao = ir * kc;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             if (rows == mr && cols == nr) {
-                                SgemmKernel.tile(kc, ap, ao, bp, bo, c, co, ldc, alpha, add);
+                                SgemmKernel.tile(kc, ap, ao, bp, bo, c, co, ldc, alpha);
                             } else {
-                                SgemmKernel.tile(kc, ap, ao, bp, bo, edge, 0, nr, alpha, false);
+                                java.util.Arrays.fill(edge, 0f);
+                                SgemmKernel.tile(kc, ap, ao, bp, bo, edge, 0, nr, alpha);
                                 for (int i = 0; i < rows; i++) {
                                     for (int j = 0; j < cols; j++) {
-                                        int ci = co + i * ldc + j;
-                                        c[ci] = add ? c[ci] + edge[i * nr + j] : edge[i * nr + j];
+                                        c[co + i * ldc + j] += edge[i * nr + j];
                                     }
                                 }
                             }
