@@ -79,4 +79,32 @@ class VMathTest {
             assertThat(part[i]).isEqualTo(full[i + 7]);
         }
     }
+
+    /** The exp formula of {@link VMath} in scalar float arithmetic, operation for operation. */
+    private static float scalarExp(float v) {
+        float x = v;
+        float xc = Math.min(Math.max(x, -87.33654f), 88.72283f);
+        float k = (xc * 1.44269504088896341f + 12582912f) - 12582912f;
+        float r = (xc - k * 0.693359375f) - k * -2.12194440e-4f;
+        float p = r * 1.9875691500E-4f + 1.3981999507E-3f;
+        p = p * r + 8.3334519073E-3f;
+        p = p * r + 4.1665795894E-2f;
+        p = p * r + 1.6666665459E-1f;
+        p = p * r + 5.0000001201E-1f;
+        p = (p * (r * r) + r) + 1f;
+        float y = p * Float.intBitsToFloat(((int) k + 126) << 23) * 2f;
+        return x > 88.72283f ? Float.POSITIVE_INFINITY : x < -87.33654f ? 0f : y;
+    }
+
+    @Test
+    void expIsAPureFunctionOfIeeeArithmeticSoJitStateCannotChangeItsBits() {
+        // SVML (the Vector API's EXP once compiled) and Math.exp (its cold path) disagree on ~1% of
+        // inputs; VMath must equal its own formula evaluated lane by lane in scalar float arithmetic
+        float[] x = ElementwiseKernelsTest.random(4099, 17, -90f, 90f);
+        float[] out = new float[x.length];
+        VMath.exp(x, 0, 0f, 1f, 0f, out, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertThat(Float.floatToIntBits(out[i])).as("exp(%s)", x[i]).isEqualTo(Float.floatToIntBits(scalarExp(x[i])));
+        }
+    }
 }
