@@ -1,9 +1,5 @@
 package dev.jumbo.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * The error function. The vector form uses the Chebyshev fit of erfc from Numerical Recipes
  * (fractional error below 1.2e-7 everywhere, so well inside float precision; the 7.1.26 formula of
@@ -11,9 +7,6 @@ import jdk.incubator.vector.VectorSpecies;
  * gradients). The double form is an independent series/continued fraction, the reference for tests.
  */
 public final class Erf {
-    private static final float[] C = {
-        -1.26551223f, 1.00002368f, 0.37409196f, 0.09678418f, -0.18628806f,
-        0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
 
     private Erf() {}
 
@@ -43,28 +36,8 @@ public final class Erf {
         return x < 0 ? -r : r;
     }
 
-    /**
-     * {@code out[oOff+i] = erf(scale * x[xOff+i])} for {@code i < n}, n a multiple of the vector
-     * length. A loop of its own rather than a vector-returning helper: C2 stops inlining a compiled
-     * method above 2.5 KB of code, and a vector passed across a real call is boxed.
-     */
-    static void erfVectors(float[] x, int xOff, float scale, float[] out, int oOff, int n) {
-        VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
-        for (int i = 0; i < n; i += s.length()) {
-            FloatVector v = FloatVector.fromArray(s, x, xOff + i).mul(scale);
-            FloatVector ax = v.abs();
-            FloatVector t = FloatVector.broadcast(s, 1f).div(ax.mul(0.5f).add(1f));
-            FloatVector p = t.mul(C[9]).add(C[8]);
-            p = p.mul(t).add(C[7]);
-            p = p.mul(t).add(C[6]);
-            p = p.mul(t).add(C[5]);
-            p = p.mul(t).add(C[4]);
-            p = p.mul(t).add(C[3]);
-            p = p.mul(t).add(C[2]);
-            p = p.mul(t).add(C[1]);
-            p = p.mul(t).add(C[0]);
-            FloatVector erfc = t.mul(ax.mul(ax).neg().add(p).lanewise(VectorOperators.EXP));
-            erfc.neg().add(1f).lanewise(VectorOperators.NEG, v.compare(VectorOperators.LT, 0f)).intoArray(out, oOff + i);
-        }
+    /** {@code out[oOff+i] = erf(scale * x[xOff+i])} for {@code i < n} (see {@link VMath#erf}). */
+    public static void erf(float[] x, int xOff, float scale, float[] out, int oOff, int n) {
+        VMath.erf(x, xOff, scale, out, oOff, n);
     }
 }

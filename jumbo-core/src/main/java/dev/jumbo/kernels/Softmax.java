@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Softmax, log-softmax and logsumexp along the middle axis of a contiguous {@code [outer, r, inner]}
- * block, stable (the max is subtracted first), in one pass for the max, one for exp-and-sum, one to
- * scale, with no intermediate arrays. {@code inner > 1} (a non-last axis) runs the same passes
- * with vector lanes across {@code inner}.
+ * block, stable (the max is subtracted first): a max pass, one {@link VMath#exp} pass, a sum pass
+ * and a scale pass per row, with no intermediate tensors. For {@code inner > 1} (a non-last axis)
+ * the same passes run over the whole {@code [r, inner]} block with vector lanes across columns.
  *
  * <pre>{@code
  * Softmax.forward(Softmax.Mode.SOFTMAX, logits, 0, batch, classes, 1, probs, 0);
@@ -32,93 +32,72 @@ public final class Softmax {
     public static void forward(Mode mode, float[] x, int xOff, int outer, int r, int inner, float[] out, int oOff) {
         int grain = Math.max(1, GRAIN / Math.max(1, r * inner));
         Parallel.forRange(0, outer, grain, (lo, hi) -> {
+            // exps go straight into out for softmax; the other modes need a scratch block
+            float[] scratch = mode == Mode.SOFTMAX ? null : new float[r * inner];
+            float[] stats = new float[2 * inner];
             for (int o = lo; o < hi; o++) {
                 int xb = xOff + o * r * inner;
                 int ob = mode == Mode.LOGSUMEXP ? oOff + o * inner : oOff + o * r * inner;
-                for (int k = 0; k < inner; k += L) {
-                    if (inner == 1) {
-                        row(mode, x, xb, r, out, ob);
-                    } else {
-                        columns(mode, x, xb + k, r, inner, k, out, ob + k);
-                    }
-                }
+                float[] e = scratch == null ? out : scratch;
+                int eb = scratch == null ? ob : 0;
+                block(mode, x, xb, r, inner, e, eb, stats, out, ob);
             }
         });
     }
 
-    private static void row(Mode mode, float[] x, int xb, int r, float[] out, int ob) {
-        float m = Reduce.row(ReduceOp.MAX, x, xb, r);
-        if (m == Float.NEGATIVE_INFINITY) {
-            m = 0f; // all -inf: exp gives zeros instead of NaN from -inf - -inf
+    /** One [r, inner] block; {@code stats} holds the max (then the shift) and the sum per column. */
+    private static void block(Mode mode, float[] x, int xb, int r, int inner, float[] e, int eb, float[] stats,
+                              float[] out, int ob) {
+        if (inner == 1) {
+            stats[0] = Reduce.row(ReduceOp.MAX, x, xb, r);
+        } else {
+            Reduce.columns(ReduceOp.MAX, x, xb, r, inner, inner, stats, 0);
         }
-        boolean store = mode == Mode.SOFTMAX;
-        int bound = S.loopBound(r);
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xb + i).sub(m).lanewise(VectorOperators.EXP);
-            if (store) {
-                e.intoArray(out, ob + i);
+        for (int k = 0; k < inner; k++) {
+            if (stats[k] == Float.NEGATIVE_INFINITY) {
+                stats[k] = 0f; // an all -inf column: exp gives zeros instead of NaN from -inf - -inf
             }
-            acc = acc.add(e);
         }
-        if (bound < r) { // the tail runs the same vector exp under a mask: same bits at any position
-            VectorMask<Float> msk = S.indexInRange(bound, r);
-            FloatVector e = FloatVector.fromArray(S, x, xb + bound, msk).sub(m).lanewise(VectorOperators.EXP);
-            e = FloatVector.zero(S).blend(e, msk);
-            if (store) {
-                e.intoArray(out, ob + bound, msk);
-            }
-            acc = acc.add(e);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        if (mode == Mode.LOGSUMEXP) {
-            out[ob] = m + (float) Math.log(sum);
-            return;
-        }
-        // softmax scales its stored exps by 1/sum; log-softmax writes x - (max + log(sum))
-        boolean log = mode == Mode.LOG_SOFTMAX;
-        float[] src = log ? x : out;
-        int so = log ? xb : ob;
-        float f = log ? 0f : 1f / sum;
-        float shift = log ? m + (float) Math.log(sum) : 0f;
-        for (int i = 0; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, src, so + i);
-            (log ? v.sub(shift) : v.mul(f)).intoArray(out, ob + i);
-        }
-        for (int i = bound; i < r; i++) {
-            out[ob + i] = log ? src[so + i] - shift : src[so + i] * f;
-        }
-    }
-
-    private static void columns(Mode mode, float[] x, int xb, int r, int inner, int k, float[] out, int ob) {
-        VectorMask<Float> msk = S.indexInRange(k, inner);
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < r; j++) {
-            m = m.max(FloatVector.fromArray(S, x, xb + j * inner, msk));
-        }
-        m = m.blend(0f, m.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = 0; j < r; j++) {
-            FloatVector e = FloatVector.fromArray(S, x, xb + j * inner, msk).sub(m).lanewise(VectorOperators.EXP);
-            if (mode == Mode.SOFTMAX) {
-                e.intoArray(out, ob + j * inner, msk);
-            }
-            acc = acc.add(e);
+        if (inner == 1) {
+            VMath.exp(x, xb, 0f, 1f, -stats[0], e, eb, r);
+            stats[1] = Reduce.row(ReduceOp.SUM, e, eb, r);
+        } else {
+            broadcastRows(BinaryOp.SUB, x, xb, stats, 0, r, inner, e, eb);
+            VMath.exp(e, eb, 0f, 1f, 0f, e, eb, r * inner);
+            Reduce.columns(ReduceOp.SUM, e, eb, r, inner, inner, stats, inner);
         }
         switch (mode) {
             case SOFTMAX -> {
-                FloatVector inv = FloatVector.broadcast(S, 1f).div(acc);
-                for (int j = 0; j < r; j++) {
-                    FloatVector.fromArray(S, out, ob + j * inner, msk).mul(inv).intoArray(out, ob + j * inner, msk);
+                for (int k = 0; k < inner; k++) {
+                    stats[inner + k] = 1f / stats[inner + k];
+                }
+                broadcastRows(BinaryOp.MUL, e, eb, stats, inner, r, inner, out, ob);
+            }
+            case LOG_SOFTMAX, LOGSUMEXP -> {
+                for (int k = 0; k < inner; k++) {
+                    stats[k] += (float) Math.log(stats[inner + k]); // shift = max + log(sum)
+                }
+                if (mode == Mode.LOGSUMEXP) {
+                    System.arraycopy(stats, 0, out, ob, inner);
+                } else {
+                    broadcastRows(BinaryOp.SUB, x, xb, stats, 0, r, inner, out, ob);
                 }
             }
-            case LOG_SOFTMAX -> {
-                FloatVector shift = m.add(acc.lanewise(VectorOperators.LOG));
-                for (int j = 0; j < r; j++) {
-                    FloatVector.fromArray(S, x, xb + j * inner, msk).sub(shift).intoArray(out, ob + j * inner, msk);
-                }
-            }
-            case LOGSUMEXP -> m.add(acc.lanewise(VectorOperators.LOG)).intoArray(out, ob, msk);
+        }
+    }
+
+    /**
+     * {@code out[j, k] = a[j, k] op stats[so + k]} over an [r, inner] block; with inner == 1 the
+     * block is one contiguous row against one scalar, run as a single vector pass.
+     */
+    private static void broadcastRows(BinaryOp op, float[] a, int ab, float[] stats, int so, int r, int inner,
+                                      float[] out, int ob) {
+        if (inner == 1) {
+            Binary.row(op, a, ab, 1, stats, so, 0, out, ob, r);
+            return;
+        }
+        for (int j = 0; j < r; j++) {
+            Binary.row(op, a, ab + j * inner, 1, stats, so, 1, out, ob + j * inner, inner);
         }
     }
 
@@ -130,29 +109,59 @@ public final class Softmax {
                                 float[] gx, int oOff) {
         int grain = Math.max(1, GRAIN / Math.max(1, r * inner));
         Parallel.forRange(0, outer, grain, (lo, hi) -> {
+            float[] s = new float[inner];
             for (int o = lo; o < hi; o++) {
                 int b = o * r * inner;
-                for (int k = 0; k < inner; k += L) {
-                    int step = inner == 1 ? L : inner;
-                    int count = inner == 1 ? (r + L - 1) / L : r;
-                    VectorMask<Float> msk = S.indexInRange(k, inner);
-                    FloatVector acc = FloatVector.zero(S);
-                    for (int j = 0; j < count; j++) {
-                        VectorMask<Float> mj = inner == 1 ? S.indexInRange(j * L, r) : msk;
-                        FloatVector gv = FloatVector.fromArray(S, g, gOff + b + k + j * step, mj);
-                        acc = log ? acc.add(gv) : gv.fma(FloatVector.fromArray(S, y, yOff + b + k + j * step, mj), acc);
+                // s = sum over the axis of g (log-softmax) or of g*y (softmax), per column
+                if (inner == 1) {
+                    s[0] = log ? Reduce.row(ReduceOp.SUM, g, gOff + b, r) : dot(g, gOff + b, y, yOff + b, r);
+                } else if (log) {
+                    Reduce.columns(ReduceOp.SUM, g, gOff + b, r, inner, inner, s, 0);
+                } else {
+                    java.util.Arrays.fill(s, 0f);
+                    for (int j = 0; j < r; j++) {
+                        int at = b + j * inner;
+                        for (int k = 0; k < inner; k += L) {
+                            VectorMask<Float> m = S.indexInRange(k, inner);
+                            FloatVector.fromArray(S, g, gOff + at + k, m)
+                                    .fma(FloatVector.fromArray(S, y, yOff + at + k, m), FloatVector.fromArray(S, s, k, m))
+                                    .intoArray(s, k, m);
+                        }
                     }
-                    FloatVector s = inner == 1 ? FloatVector.broadcast(S, acc.reduceLanes(VectorOperators.ADD)) : acc;
-                    for (int j = 0; j < count; j++) {
-                        VectorMask<Float> mj = inner == 1 ? S.indexInRange(j * L, r) : msk;
-                        int at = b + k + j * step;
-                        FloatVector gv = FloatVector.fromArray(S, g, gOff + at, mj);
-                        FloatVector yv = FloatVector.fromArray(S, y, yOff + at, mj);
-                        FloatVector res = log ? gv.sub(yv.lanewise(VectorOperators.EXP).mul(s)) : yv.mul(gv.sub(s));
-                        res.intoArray(gx, oOff + at, mj);
+                }
+                if (log) {
+                    VMath.exp(y, yOff + b, 0f, 1f, 0f, gx, oOff + b, r * inner); // gx = softmax = e^y
+                }
+                // with inner == 1 the block is one contiguous row of r against the scalar s[0]
+                int rows = inner == 1 ? 1 : r;
+                int width = inner == 1 ? r : inner;
+                for (int j = 0; j < rows; j++) {
+                    int at = b + j * width;
+                    for (int k = 0; k < width; k += L) {
+                        VectorMask<Float> m = S.indexInRange(k, width);
+                        FloatVector gv = FloatVector.fromArray(S, g, gOff + at + k, m);
+                        FloatVector sv = inner == 1 ? FloatVector.broadcast(S, s[0]) : FloatVector.fromArray(S, s, k, m);
+                        FloatVector res = log
+                                ? gv.sub(FloatVector.fromArray(S, gx, oOff + at + k, m).mul(sv))
+                                : FloatVector.fromArray(S, y, yOff + at + k, m).mul(gv.sub(sv));
+                        res.intoArray(gx, oOff + at + k, m);
                     }
                 }
             }
         });
+    }
+
+    /** Sum of a[i]*b[i] over n contiguous elements. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum = Math.fma(a[ao + i], b[bo + i], sum);
+        }
+        return sum;
     }
 }
