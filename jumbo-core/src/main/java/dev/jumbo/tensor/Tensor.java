@@ -358,259 +358,81 @@ public final class Tensor {
         }
     }
 
-    // ------------------------------------------------------------------ views (no copy)
+    // ------------------------------------------------------------------ views (no copy): ViewOps
 
     /** A contiguous tensor with the same values: {@code this} when already contiguous heap float/int. */
     public Tensor contiguous() {
-        boolean heap = storage instanceof FloatStorage || storage instanceof IntStorage;
-        if (heap && isContiguous()) {
-            return this;
-        }
-        return copy();
+        return ViewOps.contiguous(this);
     }
 
     /** A contiguous copy (differentiable). */
     public Tensor copy() {
-        Tensor out;
-        if (storage instanceof IntStorage is) {
-            int[] dst = new int[numel()];
-            Strided.gather(is.data, offset, shape, strides, dst, 0);
-            return ofInts(dst, shape);
-        }
-        FloatStorage fs = storage.toFloatStorage();
-        float[] dst = new float[numel()];
-        Strided.gather(fs.data, offset, shape, strides, dst, 0);
-        out = of(dst, shape);
-        return Autograd.record("copy", out, g -> new Tensor[] {g}, this);
+        return ViewOps.copy(this);
     }
 
     /** Same data, new shape; one dimension may be -1. Copies only when this view is not contiguous. */
     public Tensor reshape(int... newShape) {
-        int[] target = inferShape("reshape", newShape);
-        Tensor src = isContiguous() ? this : copy();
-        Tensor out = new Tensor(src.storage, target, Shapes.contiguousStrides(target), src.offset);
-        int[] old = shape;
-        return Autograd.record("reshape", out, g -> new Tensor[] {g.reshape(old)}, src);
+        return ViewOps.reshape(this, newShape);
     }
 
     /** Like {@link #reshape(int...)} but never copies: fails on a non-contiguous view. */
     public Tensor view(int... newShape) {
-        if (!isContiguous()) {
-            throw new IllegalStateException("view: tensor of shape " + Shapes.str(shape) + " with strides "
-                    + Shapes.str(strides) + " is not contiguous; use reshape() or contiguous()");
-        }
-        return reshape(newShape);
+        return ViewOps.view(this, newShape);
     }
 
     /** Collapses all dimensions from {@code startAxis} on into one. */
     public Tensor flatten(int startAxis) {
-        int a = Shapes.axis("flatten", startAxis, Math.max(1, shape.length));
-        int[] ns = new int[a + 1];
-        System.arraycopy(shape, 0, ns, 0, a);
-        int rest = 1;
-        for (int i = a; i < shape.length; i++) {
-            rest *= shape[i];
-        }
-        ns[a] = rest;
-        return reshape(ns);
-    }
-
-    private int[] inferShape(String op, int[] newShape) {
-        int known = 1;
-        int infer = -1;
-        for (int i = 0; i < newShape.length; i++) {
-            if (newShape[i] == -1) {
-                if (infer >= 0) {
-                    throw new IllegalArgumentException(op + ": " + Shapes.str(newShape) + " has more than one -1");
-                }
-                infer = i;
-            } else if (newShape[i] < 0) {
-                throw new IllegalArgumentException(op + ": " + Shapes.str(newShape) + " has a negative dimension");
-            } else {
-                known *= newShape[i];
-            }
-        }
-        int n = numel();
-        int[] out = newShape.clone();
-        if (infer >= 0) {
-            if (known == 0 || n % known != 0) {
-                throw new IllegalArgumentException(op + ": cannot reshape " + Shapes.str(shape) + " (" + n
-                        + " elements) into " + Shapes.str(newShape));
-            }
-            out[infer] = n / known;
-        }
-        if (Shapes.numel(out) != n) {
-            throw new IllegalArgumentException(op + ": cannot reshape " + Shapes.str(shape) + " (" + n
-                    + " elements) into " + Shapes.str(newShape) + " (" + Shapes.numel(out) + " elements)");
-        }
-        return out;
+        return ViewOps.flatten(this, startAxis);
     }
 
     /** Swaps two dimensions (a view). */
     public Tensor transpose(int axis0, int axis1) {
-        int[] perm = new int[shape.length];
-        for (int i = 0; i < perm.length; i++) {
-            perm[i] = i;
-        }
-        int a = Shapes.axis("transpose", axis0, shape.length);
-        int b = Shapes.axis("transpose", axis1, shape.length);
-        perm[a] = b;
-        perm[b] = a;
-        return permute(perm);
+        return ViewOps.transpose(this, axis0, axis1);
     }
 
     /** The matrix transpose of a 2-d tensor (a view). */
     public Tensor t() {
-        if (shape.length != 2) {
-            throw new IllegalStateException("t: tensor of shape " + Shapes.str(shape) + ", expected rank 2");
-        }
-        return transpose(0, 1);
+        return ViewOps.t(this);
     }
 
     /** Reorders dimensions (a view): output dimension i is input dimension {@code perm[i]}. */
     public Tensor permute(int... perm) {
-        if (perm.length != shape.length) {
-            throw new IllegalArgumentException("permute: " + Shapes.str(perm) + " for a tensor of rank "
-                    + shape.length + ", expected " + shape.length + " axes");
-        }
-        int[] ns = new int[perm.length];
-        int[] st = new int[perm.length];
-        int[] inverse = new int[perm.length];
-        boolean[] seen = new boolean[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            int p = Shapes.axis("permute", perm[i], shape.length);
-            if (seen[p]) {
-                throw new IllegalArgumentException("permute: " + Shapes.str(perm) + " repeats axis " + p);
-            }
-            seen[p] = true;
-            ns[i] = shape[p];
-            st[i] = strides[p];
-            inverse[p] = i;
-        }
-        Tensor out = new Tensor(storage, ns, st, offset);
-        return Autograd.record("permute", out, g -> new Tensor[] {g.permute(inverse)}, this);
+        return ViewOps.permute(this, perm);
     }
 
     /** Elements {@code start .. start+length-1} along {@code axis} (a view). */
     public Tensor narrow(int axis, int start, int length) {
-        int a = Shapes.axis("narrow", axis, shape.length);
-        if (start < 0 || length < 0 || start + length > shape[a]) {
-            throw new IllegalArgumentException("narrow: start " + start + " and length " + length
-                    + " on axis " + a + " of size " + shape[a] + ", expected 0 <= start <= start+length <= " + shape[a]);
-        }
-        int[] ns = shape.clone();
-        ns[a] = length;
-        Tensor out = new Tensor(storage, ns, strides, offset + start * strides[a]);
-        int[] inShape = shape;
-        return Autograd.record("narrow", out, g -> {
-            Tensor full = zeros(inShape);
-            Tensor window = full.narrow(a, start, length);
-            Tensor gc = g.contiguous();
-            Strided.scatter(gc.data(), gc.offset, full.data(), window.offset, window.shape, window.strides);
-            return new Tensor[] {full};
-        }, this);
+        return ViewOps.narrow(this, axis, start, length);
     }
 
     /** Python-style slice {@code [start:end]} along an axis; negative bounds count from the end. */
     public Tensor slice(int axis, int start, int end) {
-        int a = Shapes.axis("slice", axis, shape.length);
-        int n = shape[a];
-        int s = Math.clamp(start < 0 ? start + n : start, 0, n);
-        int e = Math.clamp(end < 0 ? end + n : end, 0, n);
-        return narrow(a, s, Math.max(0, e - s));
+        return ViewOps.slice(this, axis, start, end);
     }
 
     /** Selects index {@code i} along {@code axis}, removing that dimension (a view). */
     public Tensor select(int axis, int i) {
-        int a = Shapes.axis("select", axis, shape.length);
-        return narrow(a, i < 0 ? i + shape[a] : i, 1).squeeze(a);
+        return ViewOps.select(this, axis, i);
     }
 
     /** Broadcasts size-1 dimensions to {@code newShape} without copying (stride 0). */
     public Tensor expand(int... newShape) {
-        if (newShape.length < shape.length) {
-            throw new IllegalArgumentException("expand: " + Shapes.str(shape) + " to " + Shapes.str(newShape)
-                    + ", expected at least rank " + shape.length);
-        }
-        int lead = newShape.length - shape.length;
-        int[] st = new int[newShape.length];
-        int[] ns = newShape.clone();
-        for (int i = 0; i < newShape.length; i++) {
-            if (i < lead) {
-                st[i] = 0;
-                continue;
-            }
-            int d = shape[i - lead];
-            if (ns[i] == -1) {
-                ns[i] = d;
-            }
-            if (d == ns[i]) {
-                st[i] = strides[i - lead];
-            } else if (d == 1) {
-                st[i] = 0;
-            } else {
-                throw new IllegalArgumentException("expand: " + Shapes.str(shape) + " to " + Shapes.str(newShape)
-                        + ": dimension " + i + " is " + d + ", expected " + ns[i] + " or 1");
-            }
-        }
-        Tensor out = new Tensor(storage, ns, st, offset);
-        int[] inShape = shape;
-        return Autograd.record("expand", out, g -> new Tensor[] {g.sumTo(inShape)}, this);
+        return ViewOps.expand(this, newShape);
     }
 
     /** Sums this tensor (a broadcast of {@code target}) back to shape {@code target}. */
     public Tensor sumTo(int... target) {
-        if (Shapes.same(shape, target)) {
-            return this;
-        }
-        Shapes.broadcast("sumTo", target, shape); // validates that target broadcasts to this shape
-        Tensor c = contiguous();
-        float[] src = c.offset == 0 && c.data().length == c.numel() ? c.data()
-                : Arrays.copyOfRange(c.data(), c.offset, c.offset + c.numel());
-        Tensor out = of(Strided.sumTo(src, shape, target), target);
-        return Autograd.record("sumTo", out, g -> new Tensor[] {g.expand(shape).contiguous()}, this);
+        return ViewOps.sumTo(this, target);
     }
 
     /** Inserts a dimension of size 1 at {@code axis} (a view). */
     public Tensor unsqueeze(int axis) {
-        int a = Shapes.axis("unsqueeze", axis, shape.length + 1);
-        int[] ns = new int[shape.length + 1];
-        int[] st = new int[shape.length + 1];
-        for (int i = 0, j = 0; i < ns.length; i++) {
-            if (i == a) {
-                ns[i] = 1;
-                st[i] = 1; // any stride works for a size-1 dimension
-            } else {
-                ns[i] = shape[j];
-                st[i] = strides[j++];
-            }
-        }
-        return shapeOnlyView("unsqueeze", ns, st);
+        return ViewOps.unsqueeze(this, axis);
     }
 
     /** Removes dimension {@code axis}, which must have size 1 (a view). */
     public Tensor squeeze(int axis) {
-        int a = Shapes.axis("squeeze", axis, shape.length);
-        if (shape[a] != 1) {
-            throw new IllegalArgumentException("squeeze: axis " + a + " of " + Shapes.str(shape)
-                    + " has size " + shape[a] + ", expected 1");
-        }
-        int[] ns = new int[shape.length - 1];
-        int[] st = new int[shape.length - 1];
-        for (int i = 0, j = 0; i < shape.length; i++) {
-            if (i != a) {
-                ns[j] = shape[i];
-                st[j++] = strides[i];
-            }
-        }
-        return shapeOnlyView("squeeze", ns, st);
-    }
-
-    /** A view that only adds or removes size-1 dimensions; its gradient is reshaped back. */
-    private Tensor shapeOnlyView(String op, int[] ns, int[] st) {
-        Tensor out = new Tensor(storage, ns, st, offset);
-        int[] old = shape;
-        return Autograd.record(op, out, g -> new Tensor[] {g.reshape(old)}, this);
+        return ViewOps.squeeze(this, axis);
     }
 
     // ------------------------------------------------------------------ minimal arithmetic the tape needs
