@@ -2,7 +2,6 @@ package dev.jumbo.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -151,14 +150,14 @@ final class ConvGemm {
             s30 = a3.fma(b0, s30);
             s31 = a3.fma(b1, s31);
         }
-        c[cOff] += s00.reduceLanes(VectorOperators.ADD);
-        c[cOff + 1] += s01.reduceLanes(VectorOperators.ADD);
-        c[cOff + ldc] += s10.reduceLanes(VectorOperators.ADD);
-        c[cOff + ldc + 1] += s11.reduceLanes(VectorOperators.ADD);
-        c[cOff + 2 * ldc] += s20.reduceLanes(VectorOperators.ADD);
-        c[cOff + 2 * ldc + 1] += s21.reduceLanes(VectorOperators.ADD);
-        c[cOff + 3 * ldc] += s30.reduceLanes(VectorOperators.ADD);
-        c[cOff + 3 * ldc + 1] += s31.reduceLanes(VectorOperators.ADD);
+        c[cOff] += Lanes.sum(s00);
+        c[cOff + 1] += Lanes.sum(s01);
+        c[cOff + ldc] += Lanes.sum(s10);
+        c[cOff + ldc + 1] += Lanes.sum(s11);
+        c[cOff + 2 * ldc] += Lanes.sum(s20);
+        c[cOff + 2 * ldc + 1] += Lanes.sum(s21);
+        c[cOff + 3 * ldc] += Lanes.sum(s30);
+        c[cOff + 3 * ldc + 1] += Lanes.sum(s31);
     }
 
     private static float dot(int pixels, float[] a, int aOff, float[] b, int bOff) {
@@ -167,7 +166,7 @@ final class ConvGemm {
             VectorMask<Float> mask = S.indexInRange(p, pixels);
             s = FloatVector.fromArray(S, a, aOff + p, mask).fma(FloatVector.fromArray(S, b, bOff + p, mask), s);
         }
-        return s.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(s);
     }
 
     /** Sum of x[off .. off+len), vectorized (lane partial sums, then reduced). */
@@ -177,7 +176,7 @@ final class ConvGemm {
         for (; p + L <= len; p += L) {
             s = s.add(FloatVector.fromArray(S, x, off + p));
         }
-        float t = s.reduceLanes(VectorOperators.ADD);
+        float t = Lanes.sum(s);
         for (; p < len; p++) {
             t += x[off + p];
         }

@@ -104,7 +104,7 @@ public final class Reduce {
             }
         }
         float r = switch (op) {
-            case SUM, SUM_SQUARES -> acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            case SUM, SUM_SQUARES -> Lanes.sum(acc0.add(acc1));
             case MAX -> nanOr(acc0.max(acc1), acc0.max(acc1).reduceLanes(VectorOperators.MAX));
             case MIN -> nanOr(acc0.min(acc1), acc0.min(acc1).reduceLanes(VectorOperators.MIN));
         };

@@ -1,7 +1,6 @@
 package dev.jumbo.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -96,7 +95,7 @@ final class SgemmSmall {
                 for (; p < vecEnd; p += l) {
                     acc = FloatVector.fromArray(S, ar, ao + p).fma(FloatVector.fromArray(S, b, bo + p), acc);
                 }
-                float s = acc.reduceLanes(VectorOperators.ADD);
+                float s = Lanes.sum(acc);
                 for (; p < k; p++) {
                     s = Math.fma(ar[ao + p], b[bo + p], s);
                 }
