@@ -3,6 +3,7 @@ package dev.jumbo.data;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -97,7 +98,7 @@ public final class Idx {
             return new IdxArray(file, dims, values);
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("IDX file " + file + ": no such file", e);
-        } catch (ZipException | EOFException e) {
+        } catch (ZipException e) {
             throw error(file, "truncated or corrupt gzip stream (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new UncheckedIOException("IDX file " + file + ": " + e.getMessage(), e);
@@ -130,7 +131,7 @@ public final class Idx {
         byte[] px = img.values();
         float[] x = new float[px.length];
         for (int i = 0; i < px.length; i++) {
-            x[i] = (px[i] & 0xff) * (1f / 255f);
+            x[i] = (px[i] & 0xff) / 255f;
         }
         int[] shape = {1, img.dims()[1], img.dims()[2]};
         return new TensorDataset(images.getFileName().toString(), x, y, shape, numClasses, classNames);
@@ -144,9 +145,42 @@ public final class Idx {
         int b1 = in.read();
         in.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            try {
+                return new BufferedInputStream(new Gunzip(new GZIPInputStream(in, 1 << 16)), 1 << 16);
+            } catch (EOFException e) {
+                in.close();
+                throw new ZipException("the gzip header is cut short");
+            }
         }
         return in;
+    }
+
+    /**
+     * A gzip stream whose premature end surfaces as a {@link ZipException}, so it is reported as
+     * a damaged gzip stream rather than as a short IDX header or body.
+     */
+    private static final class Gunzip extends FilterInputStream {
+        Gunzip(GZIPInputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (EOFException e) {
+                throw new ZipException(e.getMessage());
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (EOFException e) {
+                throw new ZipException(e.getMessage());
+            }
+        }
     }
 
     private static IllegalArgumentException error(Path file, String what) {
