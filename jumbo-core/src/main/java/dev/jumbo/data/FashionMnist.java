@@ -1,6 +1,6 @@
 package dev.jumbo.data;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,7 +120,7 @@ public final class FashionMnist {
     }
 
     /** Installs the Debian package (needs root) and checks that the files are now in place. */
-    public void install(PrintStream log) {
+    public void install(PrintWriter log) {
         Installer.run("fashion-mnist", INSTALL_COMMAND, log);
         requireInstalled();
     }

@@ -1,16 +1,18 @@
 package dev.jumbo.data;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Runs a dataset's install command through {@code bash -c}, copying its output to a log stream. */
 final class Installer {
     private Installer() {}
 
-    static void run(String dataset, String command, PrintStream log) {
+    static void run(String dataset, String command, PrintWriter log) {
         log.println("jumbo: installing " + dataset + ": " + command);
         ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", command)).redirectErrorStream(true);
         pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
@@ -18,8 +20,11 @@ final class Installer {
         try {
             Process p = pb.start();
             p.getOutputStream().close();
-            try (InputStream out = p.getInputStream()) {
-                out.transferTo(log);
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    log.println(line);
+                    log.flush();
+                }
             }
             rc = p.waitFor();
         } catch (IOException e) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,7 +204,7 @@ public final class MnistDigits {
     }
 
     /** Runs {@link #installCommand()} and checks that the files are now in place. */
-    public void install(PrintStream log) {
+    public void install(PrintWriter log) {
         Installer.run("mnist", installCommand(), log);
         if (!isInstalled()) {
             throw new DatasetMissingException("mnist", digitsDir().toString(), installCommand());
