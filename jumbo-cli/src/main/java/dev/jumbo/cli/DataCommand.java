@@ -111,20 +111,28 @@ public final class DataCommand implements Callable<Integer> {
                     f.sha256().substring(0, 16), f.ok() ? "ok" : "MISMATCH");
         }
         out.println();
-        StringBuilder head = new StringBuilder(String.format("%-12s", "class"));
+        List<String> labels = new ArrayList<>();
+        int cw = 8;
+        for (int k = 0; k < c.classNames().size(); k++) {
+            String n = c.classNames().get(k);
+            labels.add(n.equals(String.valueOf(k)) ? n : k + " " + n);
+            cw = Math.max(cw, labels.get(k).length());
+        }
+        String col = "%-" + cw + "s";
+        StringBuilder head = new StringBuilder(String.format(col, "class"));
         for (DatasetCheck.SplitCount s : c.splits()) {
             head.append(String.format("  %10s", s.split()));
         }
         out.println(head);
         for (int k = 0; k < c.classNames().size(); k++) {
-            StringBuilder row = new StringBuilder(String.format("%-12s", k + " " + c.classNames().get(k)));
+            StringBuilder row = new StringBuilder(String.format(col, labels.get(k)));
             for (DatasetCheck.SplitCount s : c.splits()) {
                 row.append(String.format("  %,10d", s.perClass()[k]));
             }
             out.println(row);
         }
-        StringBuilder total = new StringBuilder(String.format("%-12s", "total"));
-        StringBuilder expected = new StringBuilder(String.format("%-12s", "expected"));
+        StringBuilder total = new StringBuilder(String.format(col, "total"));
+        StringBuilder expected = new StringBuilder(String.format(col, "expected"));
         for (DatasetCheck.SplitCount s : c.splits()) {
             total.append(String.format("  %,10d", s.count()));
             expected.append(String.format("  %,10d", s.expected()));
