@@ -90,4 +90,14 @@ class DatasetsTest {
             assertThat(n).isEqualTo(s.train().size() / 64);
         }
     }
+
+    @Test
+    void datasetsByName() {
+        assertThatThrownBy(() -> Datasets.train("cifar", 1)).hasMessage("dataset 'cifar': unknown: expected one of [fashion-mnist, mnist]");
+        assumeTrue(FashionMnist.installed().isInstalled() && MnistDigits.installed().isInstalled(), "datasets not installed; .ci/run installs them");
+        assertThat(Datasets.train("fashion-mnist", 100).size()).isEqualTo(100);
+        assertThat(Datasets.test("mnist", -1).size()).isEqualTo(2000);
+        assertThat(Datasets.train("mnist", -1).size()).isEqualTo(8000);
+        assertThat(Datasets.test("mnist", 50).size()).isEqualTo(50);
+    }
 }
