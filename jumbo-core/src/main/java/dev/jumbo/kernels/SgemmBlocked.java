@@ -10,7 +10,7 @@ package dev.jumbo.kernels;
  *
  * <pre>{@code
  * // C[0..m, 0..n] += alpha * op(A) * op(B); beta already applied by the caller
- * SgemmBlocked.multiply(false, false, m, n, k, 1f, a, 0, k, b, 0, n, c, 0, n, 0, m, 0, n);
+ * SgemmBlocked.multiply(false, false, k, 1f, a, 0, k, b, 0, n, c, 0, n, 0, m, 0, n);
  * }</pre>
  */
 final class SgemmBlocked {
@@ -54,10 +54,10 @@ final class SgemmBlocked {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                SgemmPack.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, nr);
+                SgemmPack.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    SgemmPack.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, mr);
+                    SgemmPack.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
                         int bo = jr * kc;

@@ -4,20 +4,21 @@ package dev.jumbo.kernels;
  * Copies blocks of A and B into the panel layouts the register tile streams through.
  *
  * <p>A block (mc × kc) becomes row panels of {@code mr} rows: {@code ap[(r*kc + p)*mr + i]}. A B
- * block (kc × nc) becomes column panels of {@code nr} columns: {@code bp[(q*kc + p)*nr + j]}. Rows
+ * block (kc × nc) becomes column panels of {@code nr} = {@link SgemmKernel#NR} columns: {@code bp[(q*kc + p)*nr + j]}. Rows
  * or columns past the matrix edge are zero, so the tile never needs a tail. Transposed operands
  * are read in their stored order here, which is the only place transposition costs anything.
  *
  * <pre>{@code
- * SgemmPack.packA(false, a, 0, lda, 0, 0, 30, 256, ap, 12); // 3 panels of 12 rows, last one padded
+ * SgemmPack.packA(false, a, 0, lda, 0, 0, 30, 256, ap); // 3 panels of 12 rows, last one padded
  * }</pre>
  */
 final class SgemmPack {
     private SgemmPack() {}
 
-    /** Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of op(A) into {@code mr}-row panels. */
+    /** Packs rows {@code [i0, i0+mc)} and depths {@code [p0, p0+kc)} of op(A) into {@link SgemmKernel#MR}-row panels. */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mc, int kc,
-                      float[] ap, int mr) {
+                      float[] ap) {
+        final int mr = SgemmKernel.MR;
         for (int r = 0; r < mc; r += mr) {
             int rows = Math.min(mr, mc - r);
             int base = r * kc;
@@ -39,18 +40,19 @@ final class SgemmPack {
                         ap[dst + p * mr] = a[src + p];
                     }
                 }
-                for (int i = rows; i < mr; i++) {
+                for (int z = rows; z < mr; z++) {
                     for (int p = 0; p < kc; p++) {
-                        ap[base + i + p * mr] = 0f;
+                        ap[base + z + p * mr] = 0f;
                     }
                 }
             }
         }
     }
 
-    /** Packs depths {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into {@code nr}-column panels. */
+    /** Packs depths {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into {@link SgemmKernel#NR}-column panels. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
-                      float[] bp, int nr) {
+                      float[] bp) {
+        final int nr = SgemmKernel.NR;
         for (int q = 0; q < nc; q += nr) {
             int cols = Math.min(nr, nc - q);
             int base = q * kc;

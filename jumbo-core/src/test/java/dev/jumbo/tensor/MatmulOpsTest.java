@@ -63,6 +63,20 @@ class MatmulOpsTest {
     }
 
     @Test
+    void largeTransposedViewsUseThePackedKernelWithoutCopies() {
+        Tensor a = rand(90, 70).t();            // [70,90], rows strided: transA
+        Tensor b = rand(100, 90).t();           // [90,100]: transB
+        Tensor c = a.matmul(b);
+        for (int r = 0; r < 70; r += 13) {
+            for (int q = 0; q < 100; q += 7) {
+                assertThat(c.get(r, q)).isCloseTo(ref(a, b, new int[] {r, 0}, new int[] {0, q}, 90), within(1e-4f));
+            }
+        }
+        Tensor y = Tensor.linear(rand(3, 40, 90), rand(100, 90), rand(100));
+        assertThat(y.shape()).containsExactly(3, 40, 100);
+    }
+
+    @Test
     void dotAndMatrixVector() {
         Tensor a = Tensor.vector(1, 2, 3);
         Tensor b = Tensor.vector(4, 5, 6);
