@@ -21,11 +21,10 @@ public final class Conv2d {
     private Conv2d() {}
 
     /**
-     * Layers with at most this many output channels per group compute grad weight with
-     * {@link ConvGemm#panelDots}; when, in addition, the unfolded rows (cin/groups*kh*kw) are at
-     * most {@link #SMALL_KDIM}, forward and grad input use {@link ConvGemm#smallTimesPanel}. Measured
-     * here: LeNet conv1 (6 x 25) is 2x faster than SGEMM on both; for LeNet conv2 (16 x 150) SGEMM
-     * wins forward and grad input, the dot products win grad weight.
+     * Layers with at most {@code SMALL_COUT} output channels per group and at most
+     * {@code SMALL_KDIM} unfolded rows (cin/groups*kh*kw) use {@link ConvGemm} instead of SGEMM.
+     * Measured here: LeNet conv1 (6 x 25) runs forward, grad input and grad weight 2-4x faster than
+     * SGEMM; for LeNet conv2 (16 x 150) SGEMM is as fast or faster.
      */
     static final int SMALL_COUT = Integer.getInteger("jumbo.conv.smallCout", 16);
     static final int SMALL_KDIM = Integer.getInteger("jumbo.conv.smallKdim", 64);
@@ -103,8 +102,7 @@ public final class Conv2d {
         int chunks = Math.min(BACKWARD_CHUNKS, g.n);
         float[][] partial = dw == null ? null : new float[chunks][];
         boolean pointwise = g.pointwise();
-        boolean smallW = g.coutG <= SMALL_COUT;
-        boolean smallX = smallW && g.kdim <= SMALL_KDIM;
+        boolean small = g.coutG <= SMALL_COUT && g.kdim <= SMALL_KDIM;
         int colSize = g.kdim * g.pixels;
         Parallel.forChunks(chunks, chunk -> {
             int from = (int) ((long) g.n * chunk / chunks);
@@ -133,7 +131,7 @@ public final class Conv2d {
                             bo = 0;
                         }
                         // dW_g [coutG, kdim] += dY_g [coutG, P] x col^T [P, kdim]
-                        if (smallW) {
+                        if (small) {
                             ConvGemm.panelDots(g.coutG, g.kdim, g.pixels, dy, dyg, b, bo, pw, grp * g.coutG * g.kdim);
                         } else {
                             Sgemm.sgemm(false, true, g.coutG, g.kdim, g.pixels, 1f, dy, dyg, g.pixels,
@@ -142,7 +140,7 @@ public final class Conv2d {
                     }
                     if (dx != null) {
                         int dxg = img * inImage + grp * g.cinG * g.h * g.w;
-                        if (smallX) {
+                        if (small) {
                             // dX (or dcol) [kdim, P] = W_g^T [kdim, coutG] x dY_g [coutG, P]
                             float[] dst = pointwise ? dx : buf;
                             int dOff = pointwise ? dxg : colSize;

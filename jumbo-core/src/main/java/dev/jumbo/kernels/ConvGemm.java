@@ -2,7 +2,6 @@ package dev.jumbo.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -110,26 +109,28 @@ final class ConvGemm {
      * dimension P, C with leading dimension n. (Grad weight: dY x col^T.)
      */
     static void panelDots(int m, int n, int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        float[] tmp = new float[L];
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = 0;
             for (; j + 2 <= n; j += 2) {
-                dots4x2(pixels, a, aOff + i * pixels, b, bOff + j * pixels, c, cOff + i * n + j, n);
+                dots4x2(pixels, a, aOff + i * pixels, b, bOff + j * pixels, c, cOff + i * n + j, n, tmp);
             }
             for (; j < n; j++) {
                 for (int r = 0; r < 4; r++) {
-                    c[cOff + (i + r) * n + j] += dot(pixels, a, aOff + (i + r) * pixels, b, bOff + j * pixels);
+                    c[cOff + (i + r) * n + j] += dot(pixels, a, aOff + (i + r) * pixels, b, bOff + j * pixels, tmp);
                 }
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                c[cOff + i * n + j] += dot(pixels, a, aOff + i * pixels, b, bOff + j * pixels);
+                c[cOff + i * n + j] += dot(pixels, a, aOff + i * pixels, b, bOff + j * pixels, tmp);
             }
         }
     }
 
-    private static void dots4x2(int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+    private static void dots4x2(int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+                                float[] tmp) {
         FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
         FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
         FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
@@ -151,23 +152,23 @@ final class ConvGemm {
             s30 = a3.fma(b0, s30);
             s31 = a3.fma(b1, s31);
         }
-        c[cOff] += s00.reduceLanes(VectorOperators.ADD);
-        c[cOff + 1] += s01.reduceLanes(VectorOperators.ADD);
-        c[cOff + ldc] += s10.reduceLanes(VectorOperators.ADD);
-        c[cOff + ldc + 1] += s11.reduceLanes(VectorOperators.ADD);
-        c[cOff + 2 * ldc] += s20.reduceLanes(VectorOperators.ADD);
-        c[cOff + 2 * ldc + 1] += s21.reduceLanes(VectorOperators.ADD);
-        c[cOff + 3 * ldc] += s30.reduceLanes(VectorOperators.ADD);
-        c[cOff + 3 * ldc + 1] += s31.reduceLanes(VectorOperators.ADD);
+        c[cOff] += laneSum(s00, tmp);
+        c[cOff + 1] += laneSum(s01, tmp);
+        c[cOff + ldc] += laneSum(s10, tmp);
+        c[cOff + ldc + 1] += laneSum(s11, tmp);
+        c[cOff + 2 * ldc] += laneSum(s20, tmp);
+        c[cOff + 2 * ldc + 1] += laneSum(s21, tmp);
+        c[cOff + 3 * ldc] += laneSum(s30, tmp);
+        c[cOff + 3 * ldc + 1] += laneSum(s31, tmp);
     }
 
-    private static float dot(int pixels, float[] a, int aOff, float[] b, int bOff) {
+    private static float dot(int pixels, float[] a, int aOff, float[] b, int bOff, float[] tmp) {
         FloatVector s = FloatVector.zero(S);
         for (int p = 0; p < pixels; p += L) {
             VectorMask<Float> mask = S.indexInRange(p, pixels);
             s = FloatVector.fromArray(S, a, aOff + p, mask).fma(FloatVector.fromArray(S, b, bOff + p, mask), s);
         }
-        return s.reduceLanes(VectorOperators.ADD);
+        return laneSum(s, tmp);
     }
 
     /** Sum of x[off .. off+len), vectorized (lane partial sums, then reduced). */
@@ -177,9 +178,22 @@ final class ConvGemm {
         for (; p + L <= len; p += L) {
             s = s.add(FloatVector.fromArray(S, x, off + p));
         }
-        float t = s.reduceLanes(VectorOperators.ADD);
+        float t = laneSum(s, new float[L]);
         for (; p < len; p++) {
             t += x[off + p];
+        }
+        return t;
+    }
+
+    /**
+     * Lanes added in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and its
+     * compiled and interpreted forms may round differently, which would break run-to-run identity.
+     */
+    static float laneSum(FloatVector v, float[] tmp) {
+        v.intoArray(tmp, 0);
+        float t = 0f;
+        for (int i = 0; i < L; i++) {
+            t += tmp[i];
         }
         return t;
     }
