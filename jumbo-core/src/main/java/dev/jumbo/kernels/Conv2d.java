@@ -8,8 +8,8 @@ import java.util.Arrays;
  *
  * <p>Images are spread over the {@link Parallel} pool in a fixed partition; each chunk unfolds into
  * a per-thread scratch buffer that is reused across calls (training calls this thousands of times).
- * Grad weight is accumulated per chunk and the chunk sums are added in chunk order, so results are
- * bit-identical for a given thread count.
+ * Grad weight is accumulated per chunk of images and the chunk sums are added in chunk order, so
+ * results are bit-identical run to run (and for any thread count).
  *
  * <pre>{@code
  * ConvGeometry g = new ConvGeometry(n, cin, h, w, cout, 3, 3, 1, 1, 1, 1, 1, 1, 1);
@@ -21,14 +21,19 @@ public final class Conv2d {
     private Conv2d() {}
 
     /**
-     * Layers with at most this many output channels per group compute grad weight with
-     * {@link ConvGemm#panelDots}; when, in addition, the unfolded rows (cin/groups*kh*kw) are at
-     * most {@link #SMALL_KDIM}, forward and grad input use {@link ConvGemm#smallTimesPanel}. Measured
-     * here: LeNet conv1 (6 x 25) is 2x faster than SGEMM on both; for LeNet conv2 (16 x 150) SGEMM
-     * wins forward and grad input, the dot products win grad weight.
+     * Layers with at most {@code SMALL_COUT} output channels per group and at most
+     * {@code SMALL_KDIM} unfolded rows (cin/groups*kh*kw) use {@link ConvGemm} instead of SGEMM.
+     * Measured here: LeNet conv1 (6 x 25) runs forward, grad input and grad weight 2-4x faster than
+     * SGEMM; for LeNet conv2 (16 x 150) SGEMM is as fast or faster.
      */
     static final int SMALL_COUT = Integer.getInteger("jumbo.conv.smallCout", 16);
     static final int SMALL_KDIM = Integer.getInteger("jumbo.conv.smallKdim", 64);
+    /**
+     * Fixed image ranges of the backward pass, claimed by whichever thread is free (more than the
+     * cores, so a descheduled thread does not hold up the step); a constant, so grad weight is
+     * bit-identical for any thread count.
+     */
+    private static final int BACKWARD_CHUNKS = 8;
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -47,30 +52,29 @@ public final class Conv2d {
         int inImage = g.cin * g.h * g.w;
         int outImage = g.cout * g.pixels;
         boolean small = g.coutG <= SMALL_COUT && g.kdim <= SMALL_KDIM;
-        Parallel.forRange(0, g.n, 1, (from, to) -> {
+        // One chunk per image, claimed dynamically: a descheduled thread does not hold up the step.
+        Parallel.forChunks(g.n, img -> {
             float[] col = g.pointwise() ? null : scratch(g.kdim * g.pixels);
-            for (int img = from; img < to; img++) {
-                int yBase = yOff + img * outImage;
-                for (int c = 0; c < g.cout; c++) {
-                    Arrays.fill(y, yBase + c * g.pixels, yBase + (c + 1) * g.pixels, bias == null ? 0f : bias[bOff + c]);
+            int yBase = yOff + img * outImage;
+            for (int c = 0; c < g.cout; c++) {
+                Arrays.fill(y, yBase + c * g.pixels, yBase + (c + 1) * g.pixels, bias == null ? 0f : bias[bOff + c]);
+            }
+            for (int grp = 0; grp < g.groups; grp++) {
+                int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
+                float[] b = x;
+                int bo = xg;
+                if (col != null) {
+                    Im2col.im2col(g, g.cinG, x, xg, col, 0);
+                    b = col;
+                    bo = 0;
                 }
-                for (int grp = 0; grp < g.groups; grp++) {
-                    int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
-                    float[] b = x;
-                    int bo = xg;
-                    if (col != null) {
-                        Im2col.im2col(g, g.cinG, x, xg, col, 0);
-                        b = col;
-                        bo = 0;
-                    }
-                    if (small) {
-                        ConvGemm.smallTimesPanel(g.coutG, g.pixels, g.kdim, weight, wOff + grp * g.coutG * g.kdim,
-                                g.kdim, 1, b, bo, y, yBase + grp * g.coutG * g.pixels, true);
-                    } else {
-                        Sgemm.sgemm(false, false, g.coutG, g.pixels, g.kdim, 1f,
-                                weight, wOff + grp * g.coutG * g.kdim, g.kdim, b, bo, g.pixels,
-                                1f, y, yBase + grp * g.coutG * g.pixels, g.pixels);
-                    }
+                if (small) {
+                    ConvGemm.smallTimesPanel(g.coutG, g.pixels, g.kdim, weight, wOff + grp * g.coutG * g.kdim,
+                            g.kdim, 1, b, bo, y, yBase + grp * g.coutG * g.pixels, true);
+                } else {
+                    Sgemm.sgemm(false, false, g.coutG, g.pixels, g.kdim, 1f,
+                            weight, wOff + grp * g.coutG * g.kdim, g.kdim, b, bo, g.pixels,
+                            1f, y, yBase + grp * g.coutG * g.pixels, g.pixels);
                 }
             }
         });
@@ -95,11 +99,10 @@ public final class Conv2d {
         if (dx != null) {
             Arrays.fill(dx, 0, g.n * inImage, 0f);
         }
-        int chunks = Math.min(Parallel.threads(), g.n);
+        int chunks = Math.min(BACKWARD_CHUNKS, g.n);
         float[][] partial = dw == null ? null : new float[chunks][];
         boolean pointwise = g.pointwise();
-        boolean smallW = g.coutG <= SMALL_COUT;
-        boolean smallX = smallW && g.kdim <= SMALL_KDIM;
+        boolean small = g.coutG <= SMALL_COUT && g.kdim <= SMALL_KDIM;
         int colSize = g.kdim * g.pixels;
         Parallel.forChunks(chunks, chunk -> {
             int from = (int) ((long) g.n * chunk / chunks);
@@ -128,7 +131,7 @@ public final class Conv2d {
                             bo = 0;
                         }
                         // dW_g [coutG, kdim] += dY_g [coutG, P] x col^T [P, kdim]
-                        if (smallW) {
+                        if (small) {
                             ConvGemm.panelDots(g.coutG, g.kdim, g.pixels, dy, dyg, b, bo, pw, grp * g.coutG * g.kdim);
                         } else {
                             Sgemm.sgemm(false, true, g.coutG, g.kdim, g.pixels, 1f, dy, dyg, g.pixels,
@@ -137,7 +140,7 @@ public final class Conv2d {
                     }
                     if (dx != null) {
                         int dxg = img * inImage + grp * g.cinG * g.h * g.w;
-                        if (smallX) {
+                        if (small) {
                             // dX (or dcol) [kdim, P] = W_g^T [kdim, coutG] x dY_g [coutG, P]
                             float[] dst = pointwise ? dx : buf;
                             int dOff = pointwise ? dxg : colSize;

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The two matrix products of a convolution with few output channels (LeNet-sized layers), where a
  * general packed GEMM spends more time packing than multiplying: a small matrix times a long
  * pixel panel ({@link #smallTimesPanel}), and panel-by-panel dot products ({@link #panelDots}).
- * Both vectorize along the pixels, keep 8 accumulators in registers and read every operand once.
+ * Both vectorize along the pixels and keep 8 accumulators in registers.
  *
  * <pre>{@code
  * // y[cout, P] += W[cout, K] x col[K, P]
@@ -182,6 +182,7 @@ final class ConvGemm {
         }
         return t;
     }
+
 
     private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
         (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);

@@ -7,9 +7,10 @@ import dev.jumbo.kernels.Pool2d;
  * max pooling pads with -infinity, average pooling counts padding in the divisor
  * ({@code count_include_pad=True}), adaptive windows span floor(i*in/out) .. ceil((i+1)*in/out).
  *
- * <p>Profiler convention (no MACs): forward FLOPs = one per window element read (N*C*Hout*Wout*kh*kw;
- * for adaptive pooling the exact sum of window sizes); backward FLOPs = one per gradient element
- * added into the input gradient (max: N*C*Hout*Wout; average: the window elements again).
+ * <p>Profiler convention (no MACs): forward FLOPs = one per window position, padding included
+ * (N*C*Hout*Wout*kh*kw; for adaptive pooling the exact sum of window sizes); backward FLOPs = one
+ * per gradient element added into the input gradient (max: N*C*Hout*Wout; average: the window
+ * positions again).
  *
  * <pre>{@code
  * Tensor y = PoolOps.maxPool2d(x, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // halves H and W

@@ -79,4 +79,36 @@ class Conv2dTest {
             Parallel.setThreads(before);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        int before = Parallel.threads();
+        ConvGeometry g = new ConvGeometry(11, 4, 9, 8, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] x = random(rnd, 11 * 4 * 72);
+        float[] wt = random(rnd, 20 * g.kdim);
+        float[] dy = random(rnd, 11 * 20 * g.pixels);
+        float[][] first = null;
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] y = new float[dy.length];
+                float[] dx = new float[x.length];
+                float[] dw = new float[wt.length];
+                float[] db = new float[20];
+                Conv2d.forward(g, x, 0, wt, 0, null, 0, y, 0);
+                Conv2d.backward(g, x, 0, wt, 0, dy, 0, dx, dw, db);
+                if (first == null) {
+                    first = new float[][] {y, dx, dw, db};
+                } else {
+                    assertThat(y).containsExactly(first[0]);
+                    assertThat(dx).containsExactly(first[1]);
+                    assertThat(dw).containsExactly(first[2]);
+                    assertThat(db).containsExactly(first[3]);
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
 }
