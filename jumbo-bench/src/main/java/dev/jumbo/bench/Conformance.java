@@ -29,7 +29,7 @@ final class Conformance {
     }
 
     /** How an input's values are drawn. */
-    enum Kind { FLOAT, INT }
+    enum Kind { FLOAT, INT, GRID }
 
     /**
      * One input: logical shape, values uniform in [lo, hi) (integers in [lo, hi) for INT), whether
@@ -47,6 +47,11 @@ final class Conformance {
 
         static In ints(int hi, int... shape) {
             return new In(shape, Kind.INT, 0, hi, false, false);
+        }
+
+        /** Values on a 0.5 grid in [lo, hi], so that ties and exact kinks (0, clamp bounds) occur. */
+        In grid() {
+            return new In(shape, Kind.GRID, lo, hi, grad, transposed);
         }
 
         In range(float newLo, float newHi) {
@@ -172,7 +177,9 @@ final class Conformance {
         double max = 0;
         int bad = 0;
         for (int i = 0; i < jumbo.length; i++) {
-            double d = jumbo[i] == torch[i] ? 0 : Math.abs((double) jumbo[i] - torch[i]); // equal infinities agree
+            // equal infinities agree, and so do NaNs on both sides (e.g. log of a negative number)
+            boolean same = jumbo[i] == torch[i] || Float.isNaN(jumbo[i]) && Float.isNaN(torch[i]);
+            double d = same ? 0 : Math.abs((double) jumbo[i] - torch[i]);
             if (!(d <= tol * (1 + Math.abs(torch[i])))) {
                 bad++;
             }
@@ -188,8 +195,11 @@ final class Conformance {
         }
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
-            a[i] = in.kind() == Kind.INT ? rnd.nextInt((int) in.lo(), (int) in.hi())
-                    : (float) (in.lo() + rnd.nextDouble() * (in.hi() - in.lo()));
+            a[i] = switch (in.kind()) {
+                case INT -> rnd.nextInt((int) in.lo(), (int) in.hi());
+                case GRID -> in.lo() + 0.5f * rnd.nextInt((int) (2 * (in.hi() - in.lo())) + 1);
+                case FLOAT -> (float) (in.lo() + rnd.nextDouble() * (in.hi() - in.lo()));
+            };
         }
         return a;
     }

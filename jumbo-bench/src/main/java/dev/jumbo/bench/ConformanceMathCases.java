@@ -69,6 +69,8 @@ final class ConformanceMathCases {
             cs.add(c(b.op(), "3x4 . 4", EW, List.of(f(3, 4), right.apply(f(4))), b.j(), b.t()));
             cs.add(c(b.op(), "2x1x5 . 3x1", EW, List.of(f(2, 1, 5), right.apply(f(3, 1))), b.j(), b.t()));
             cs.add(c(b.op(), "17x33^T . 17x33", EW, List.of(f(17, 33).t(), right.apply(f(17, 33))), b.j(), b.t()));
+            cs.add(c(b.op(), "ties 6x7 . 7 on a 0.5 grid", EW, List.of(f(6, 7).range(-1, 1).grid(),
+                    right.apply(f(7).range(-1, 1).grid())), b.j(), b.t()));
             cs.add(c(b.op(), "1 . 7x129", EW, List.of(f(1), right.apply(f(7, 129))), b.j(), b.t()));
             cs.add(c(b.op(), "300x1x1 . 1x40x50^T (parallel)", EW, List.of(f(300, 1, 1), right.apply(f(1, 40, 50).t())),
                     b.j(), b.t()));
@@ -124,6 +126,10 @@ final class ConformanceMathCases {
             float wideLo = u.lo() > 0 ? 1e-30f : -wide;
             cs.add(c(u.op(), pre + "wide range 4097 in [" + wideLo + "," + wide + "]", EW,
                     List.of(f(4097).range(wideLo, wide)), x -> u.j().apply(x[0]), x -> u.t().apply(x[0])));
+            float gLo = u.lo() > 0 ? 0 : -1;
+            cs.add(c(u.op(), pre + "ties/kinks 9x11 on a 0.5 grid in [" + gLo + ",1]", EW,
+                    List.of(f(9, 11).range(gLo, 1).grid()),
+                    x -> u.j().apply(x[0]), x -> u.t().apply(x[0])));
             cs.add(c(u.op(), pre + f(17, 9).t().str(), EW, List.of(f(17, 9).t().range(u.lo(), u.hi())),
                     x -> u.j().apply(x[0]), x -> u.t().apply(x[0])));
         }
@@ -170,6 +176,16 @@ final class ConformanceMathCases {
                     x -> mx ? x[0].max(0, false) : x[0].min(0, false),
                     x -> mx ? x[0].max(new int[] {0}, false) : x[0].min(new int[] {0}, false)));
         }
+        for (String op : List.of("max", "min")) {
+            boolean mx = op.equals("max");
+            cs.add(c(op, "ties all 6x5 on a 0.5 grid", EW, List.of(f(6, 5).range(-1, 1).grid()),
+                    x -> mx ? x[0].max() : x[0].min(), x -> mx ? x[0].max() : x[0].min()));
+            cs.add(c(op, "ties axis 1 6x9 on a 0.5 grid", EW, List.of(f(6, 9).range(-1, 1).grid()),
+                    x -> mx ? x[0].max(1, false) : x[0].min(1, false),
+                    x -> mx ? x[0].max(new int[] {1}, false) : x[0].min(new int[] {1}, false)));
+        }
+        cs.add(values("argmax", "ties axis 1 6x9 on a 0.5 grid", List.of(f(6, 9).range(-1, 1).grid().noGrad()),
+                x -> x[0].argmax(1, false), x -> x[0].argMax(1)));
         cs.add(values("argmax", "all 7x13", List.of(f(7, 13).noGrad()), x -> x[0].argmax(), x -> x[0].argMax()));
         cs.add(values("argmax", "axis 1 3x5x7", List.of(f(s3).noGrad()), x -> x[0].argmax(1, false), x -> x[0].argMax(1)));
         cs.add(values("argmax", "axis 0 keepdim 6x4^T", List.of(f(6, 4).t().noGrad()),

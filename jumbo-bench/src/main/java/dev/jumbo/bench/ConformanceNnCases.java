@@ -42,7 +42,7 @@ final class ConformanceNnCases {
         Object[][] mm = {
                 {f(7, 13), f(13, 5), 13}, {f(17, 33).t(), f(33, 9), 33}, {f(65, 129), f(129, 31).t(), 129},
                 {f(2, 3, 4, 5), f(5, 6), 5}, {f(2, 1, 4, 5), f(3, 5, 6), 5}, {f(4, 5), f(5), 5},
-                {f(5), f(5, 3), 5}, {f(17), f(17), 17}, {f(1, 1), f(1, 1), 1},
+                {f(5), f(5, 3), 5}, {f(17), f(17), 17}, {f(1, 1), f(1, 1), 1}, {f(5), f(2, 5, 3), 5}, {f(2, 4, 5), f(5), 5},
                 {f(200, 300), f(300, 150), 300}, {f(3, 70, 40), f(3, 40, 90).t(), 40}};
         for (Object[] k : mm) {
             In a = (In) k[0];
@@ -72,6 +72,8 @@ final class ConformanceNnCases {
                 {f(3, 5, 6, 5).t(), f(7, 5, 1, 1), new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1},
                 {f(1, 1, 28, 28), f(6, 1, 5, 5), new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, 1},
                 {f(8, 16, 20, 20), f(32, 16, 3, 3), new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1},
+                {f(1, 2, 4, 5), f(3, 2, 1, 1), new int[] {1, 1}, new int[] {2, 1}, new int[] {1, 1}, 1},
+                {f(1, 2, 11, 10), f(3, 2, 2, 2), new int[] {3, 4}, new int[] {0, 1}, new int[] {1, 1}, 1},
                 {f(4, 32, 15, 15), f(32, 4, 3, 3), new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, 8}};
         for (Object[] k : c2) {
             In x0 = (In) k[0];
@@ -105,7 +107,7 @@ final class ConformanceNnCases {
     private static void pooling(List<Case> cs) {
         // input, kernel, stride, padding
         Object[][] pools = {{f(2, 3, 8, 8), 2, 2, 0}, {f(1, 2, 7, 9), 3, 2, 1}, {f(2, 2, 6, 5).t(), 2, 1, 1},
-                {f(1, 1, 5, 5), 5, 5, 0}, {f(8, 16, 32, 32), 3, 2, 1}};
+                {f(1, 1, 5, 5), 5, 5, 0}, {f(1, 2, 6, 6).range(-1, 1).grid(), 2, 1, 0}, {f(1, 1, 9, 9), 3, 3, 1}, {f(8, 16, 32, 32), 3, 2, 1}};
         for (Object[] k : pools) {
             In x0 = (In) k[0];
             int kk = (int) k[1];
@@ -120,7 +122,7 @@ final class ConformanceNnCases {
             cs.add(c("avgPool2d", label + " count_include_pad", red(kk * kk), List.of(x0), x -> x[0].avgPool2d(kk, s, p),
                     x -> JniUtils.avgPool(pt(x[0]), ks, ss, ps, false, true)));
         }
-        int[][] ad = {{2, 3, 8, 8, 4, 4}, {1, 2, 7, 9, 3, 4}, {2, 2, 5, 6, 1, 1}, {1, 3, 6, 5, 6, 5}, {1, 1, 4, 4, 3, 3}};
+        int[][] ad = {{2, 3, 8, 8, 4, 4}, {1, 2, 7, 9, 3, 4}, {2, 2, 5, 6, 1, 1}, {1, 2, 3, 5, 5, 7}, {1, 1, 10, 7, 4, 3}, {1, 3, 6, 5, 6, 5}, {1, 1, 4, 4, 3, 3}};
         for (int[] k : ad) {
             In x0 = f(k[0], k[1], k[2], k[3]);
             cs.add(c("adaptiveAvgPool2d", x0.str() + " -> " + k[4] + "x" + k[5], red(k[2] * k[3]), List.of(x0),
@@ -180,6 +182,8 @@ final class ConformanceNnCases {
                 x -> x[0].gather(1, x[1]), x -> x[0].gather(x[1], 1)));
         cs.add(c("gather", "axis 0 4x6^T by 7x6", EW, List.of(f(4, 6).t(), ints(4, 7, 6)),
                 x -> x[0].gather(0, x[1]), x -> x[0].gather(x[1], 0)));
+        cs.add(c("gather", "axis 1 3x5 by smaller 2x4", EW, List.of(f(3, 5), ints(5, 2, 4)),
+                x -> x[0].gather(1, x[1]), x -> x[0].gather(x[1], 1)));
         cs.add(c("gather", "axis 2 2x3x4 by 2x3x9", EW, List.of(f(2, 3, 4), ints(4, 2, 3, 9)),
                 x -> x[0].gather(2, x[1]), x -> x[0].gather(x[1], 2)));
         cs.add(c("indexSelect", "axis 0 6x4 by 9", EW, List.of(f(6, 4), ints(6, 9)),
