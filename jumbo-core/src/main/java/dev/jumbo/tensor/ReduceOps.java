@@ -83,29 +83,34 @@ public final class ReduceOps {
 
     // ------------------------------------------------------------------ max, min, argmax, argmin
 
-    /** Max over all elements (a rank-0 tensor). */
+    /**
+     * Max over all elements (a rank-0 tensor). Like PyTorch's {@code max()}, the gradient is shared
+     * evenly among tied maxima; over one axis it goes to the first maximum (PyTorch's {@code max(dim)}),
+     * over several axes it is shared evenly (PyTorch's {@code amax}).
+     */
     public static Tensor max(Tensor x) {
-        return extreme(true, x, allAxes(x), false);
+        return extreme(true, x, allAxes(x), false, true);
     }
 
     public static Tensor max(Tensor x, int[] axes, boolean keepdim) {
-        return extreme(true, x, axes, keepdim);
+        return extreme(true, x, axes, keepdim, false);
     }
 
-    /** Min over all elements (a rank-0 tensor). */
+    /** Min over all elements (a rank-0 tensor); ties share the gradient as in {@link #max(Tensor)}. */
     public static Tensor min(Tensor x) {
-        return extreme(false, x, allAxes(x), false);
+        return extreme(false, x, allAxes(x), false, true);
     }
 
     public static Tensor min(Tensor x, int[] axes, boolean keepdim) {
-        return extreme(false, x, axes, keepdim);
+        return extreme(false, x, axes, keepdim, false);
     }
 
-    private static Tensor extreme(boolean isMax, Tensor x, int[] axes, boolean keepdim) {
+    /** {@code whole}: a reduction over all elements, whose tied extremes share the gradient. */
+    private static Tensor extreme(boolean isMax, Tensor x, int[] axes, boolean keepdim, boolean whole) {
         String name = isMax ? "max" : "min";
         Tensor xs = ElementwiseOps.asFloat(x);
         if (xs.dim() == 0) {
-            return extreme(isMax, xs.reshape(1), new int[] {0}, false);
+            return extreme(isMax, xs.reshape(1), new int[] {0}, false, whole);
         }
         int[] ax = axes(name, axes, xs.dim());
         Tensor xc = moveToEnd(xs, ax);
@@ -122,16 +127,29 @@ public final class ReduceOps {
             Profiler.record(name, 0, xc.numel());
         }
         int[] inShape = xc.shape;
+        boolean share = whole || ax.length > 1;
         return Autograd.record(name, y, g -> {
             float[] gv = g.contiguous().toFloatArray();
             float[] gx = new float[Shapes.numel(inShape)];
             if (Profiler.enabled()) {
                 Profiler.record(name + ".backward", 0, gv.length);
             }
+            float[] xd = xc.data();
             for (int o = 0; o < b[0]; o++) {
                 for (int k = 0; k < b[2]; k++) {
                     int at = o * b[2] + k;
-                    gx[(o * b[1] + idx[at]) * b[2] + k] = gv[at];
+                    if (!share) {
+                        gx[(o * b[1] + idx[at]) * b[2] + k] = gv[at];
+                        continue;
+                    }
+                    int ties = 0; // evenly among the elements equal to the extreme (none when it is NaN)
+                    for (int r = 0; r < b[1]; r++) {
+                        ties += xd[xc.offset + (o * b[1] + r) * b[2] + k] == val[at] ? 1 : 0;
+                    }
+                    for (int r = 0; r < b[1] && ties > 0; r++) {
+                        int i = (o * b[1] + r) * b[2] + k;
+                        gx[i] = xd[xc.offset + i] == val[at] ? gv[at] / ties : 0;
+                    }
                 }
             }
             return new Tensor[] {Tensor.of(gx, inShape)};

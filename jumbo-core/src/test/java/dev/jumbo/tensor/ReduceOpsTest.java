@@ -79,6 +79,23 @@ class ReduceOpsTest {
         assertThat(n.argmin().item()).isEqualTo(1f);
     }
 
+    /** Found by bench conformance: PyTorch shares the gradient of max()/min()/amax among ties. */
+    @Test
+    void wholeAndMultiAxisExtremesShareTheGradientAmongTies() {
+        Tensor x = Tensor.of(new float[] {1, 7, 7, 3, -2, 7}, 2, 3).requiresGrad(true);
+        x.max().backward(Tensor.scalar(3f));
+        assertThat(x.grad().toFloatArray()).containsExactly(0, 1, 1, 0, 0, 1);
+        Tensor m = Tensor.of(new float[] {-2, 7, -2, 3, 0, 4}, 2, 3).t().detach().requiresGrad(true); // [3,2]
+        m.min().backward(Tensor.scalar(1f));
+        assertThat(m.grad().toFloatArray()).containsExactly(0.5f, 0, 0, 0, 0.5f, 0);
+        Tensor a = Tensor.of(new float[] {5, 9, 1, 2, 9, 9, 9, 0}, 2, 2, 2).requiresGrad(true);
+        a.max(new int[] {0, 2}, false).backward(Tensor.vector(3f, 3f)); // 9 three times in slice 0, once in 1
+        assertThat(a.grad().toFloatArray()).containsExactly(0, 1, 0, 0, 1, 1, 3, 0);
+        Tensor one = Tensor.of(new float[] {4, 4, 1}, 3).requiresGrad(true);
+        one.max(0, false).backward(Tensor.scalar(1f));
+        assertThat(one.grad().toFloatArray()).containsExactly(1, 0, 0); // one axis: first maximum, as max(dim)
+    }
+
     @Test
     void varMatchesTwoPassReference() {
         Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 10, 20, 30, 40}, 2, 4);
