@@ -298,6 +298,9 @@ public final class ModelSpec {
                 args.put(f.name(), read(f.kind(), v, fp));
             }
         }
+        if (args.containsKey("stride") && args.get("stride") == null) {
+            args.put("stride", ((int[]) args.get("kernel_size")).clone()); // pools: stride defaults to the kernel
+        }
         return new Layer(type, args, null, path);
     }
 

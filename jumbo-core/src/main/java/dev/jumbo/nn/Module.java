@@ -3,9 +3,12 @@ package dev.jumbo.nn;
 import dev.jumbo.tensor.Shapes;
 import dev.jumbo.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -77,7 +80,7 @@ public abstract class Module {
 
     /** Direct submodules by name, in registration order. */
     public final Map<String, Module> children() {
-        return java.util.Collections.unmodifiableMap(children);
+        return Collections.unmodifiableMap(children);
     }
 
     /** This module (name "") and every descendant with its dotted name, depth first, in order. */
@@ -103,10 +106,18 @@ public abstract class Module {
         return this;
     }
 
-    /** All parameters with dotted names, in registration order. */
+    /**
+     * All parameters with dotted names, in registration order; a tensor shared by two modules (tied
+     * weights) appears once, under its first name, as in PyTorch.
+     */
     public final LinkedHashMap<String, Tensor> namedParameters() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        walk("", (prefix, m) -> m.parameters.forEach((k, t) -> out.put(join(prefix, k), t)));
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        walk("", (prefix, m) -> m.parameters.forEach((k, t) -> {
+            if (seen.add(t)) {
+                out.put(join(prefix, k), t);
+            }
+        }));
         return out;
     }
 
@@ -124,7 +135,7 @@ public abstract class Module {
 
     /** This module's own parameters (not its children's), by local name. */
     public final Map<String, Tensor> localParameters() {
-        return java.util.Collections.unmodifiableMap(parameters);
+        return Collections.unmodifiableMap(parameters);
     }
 
     private static String join(String prefix, String name) {

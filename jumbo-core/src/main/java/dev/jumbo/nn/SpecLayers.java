@@ -69,11 +69,6 @@ final class SpecLayers {
         return (Boolean) a.get(n);
     }
 
-    /** Pool stride defaults to the kernel size, as in PyTorch (a null default stands for that). */
-    private static int[] poolStride(Map<String, Object> a) {
-        return a.get("stride") == null ? p(a, "kernel_size") : p(a, "stride");
-    }
-
     static {
         Kind I = Kind.INT, P = Kind.INT_PAIR, B = Kind.BOOL, D = Kind.DOUBLE;
         add("Linear", (a, r) -> new Linear(i(a, "in_features"), i(a, "out_features"), b(a, "bias"), r),
@@ -87,10 +82,10 @@ final class SpecLayers {
                 req("in_channels", I), req("out_channels", I), req("kernel_size", P), opt("stride", P, new int[] {1, 1}),
                 opt("padding", P, new int[] {0, 0}), opt("dilation", P, new int[] {1, 1}), opt("groups", I, 1),
                 opt("bias", B, true));
-        add("MaxPool2d", (a, r) -> new MaxPool2d(p(a, "kernel_size"), poolStride(a), p(a, "padding")),
-                req("kernel_size", P), opt("stride", P, null), opt("padding", P, new int[] {0, 0}));
-        add("AvgPool2d", (a, r) -> new AvgPool2d(p(a, "kernel_size"), poolStride(a), p(a, "padding")),
-                req("kernel_size", P), opt("stride", P, null), opt("padding", P, new int[] {0, 0}));
+        add("MaxPool2d", (a, r) -> new MaxPool2d(p(a, "kernel_size"), p(a, "stride"), p(a, "padding")),
+                req("kernel_size", P), opt("stride", P, null /* the kernel size, filled in by ModelSpec */), opt("padding", P, new int[] {0, 0}));
+        add("AvgPool2d", (a, r) -> new AvgPool2d(p(a, "kernel_size"), p(a, "stride"), p(a, "padding")),
+                req("kernel_size", P), opt("stride", P, null /* the kernel size, filled in by ModelSpec */), opt("padding", P, new int[] {0, 0}));
         add("AdaptiveAvgPool2d", (a, r) -> new AdaptiveAvgPool2d(p(a, "output_size")[0], p(a, "output_size")[1]),
                 req("output_size", P));
         add("BatchNorm1d", (a, r) -> new BatchNorm1d(i(a, "num_features"), d(a, "eps"), d(a, "momentum"), b(a, "affine")),

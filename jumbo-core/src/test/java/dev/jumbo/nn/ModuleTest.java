@@ -113,6 +113,27 @@ class ModuleTest {
     }
 
     @Test
+    void tiedWeightsAreOneParameterButTwoStateDictEntries() {
+        Rng rng = new Rng(1);
+        Linear a = new Linear(3, 3, false, rng);
+        class Tied extends Module {
+            Tied() {
+                registerModule("a", a);
+                registerParameter("w", a.weight);
+            }
+
+            @Override
+            public Tensor forward(Tensor x) {
+                return x;
+            }
+        }
+        Tied t = new Tied();
+        assertThat(t.namedParameters().keySet()).containsExactly("w"); // own entries come before children's
+        assertThat(t.parameterCount()).isEqualTo(9);
+        assertThat(t.stateDict().keySet()).containsExactly("w", "a.weight");
+    }
+
+    @Test
     void duplicateOrDottedNamesAreRejected() {
         class Bad extends Module {
             Bad(String second) {
