@@ -47,10 +47,10 @@ public final class Bottleneck extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = bn1.forward(conv1.forward(x)).relu();
-        out = bn2.forward(conv2.forward(out)).relu();
-        out = bn3.forward(conv3.forward(out));
-        Tensor identity = downsample == null ? x : downsample.forward(x);
+        Tensor out = bn1.call(conv1.call(x)).relu();
+        out = bn2.call(conv2.call(out)).relu();
+        out = bn3.call(conv3.call(out));
+        Tensor identity = downsample == null ? x : downsample.call(x);
         return out.add(identity).relu();
     }
 

@@ -36,9 +36,61 @@ public abstract class Module {
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
     private String zooName;
+    private List<ForwardHook> hooks;
 
-    /** The output for input {@code x}. */
+    /** The output for input {@code x}; containers run their children through {@link #call(Tensor)}. */
     public abstract Tensor forward(Tensor x);
+
+    /** Called after a module's forward with its input and output (PyTorch forward hooks). */
+    @FunctionalInterface
+    public interface ForwardHook {
+        void after(Module module, Tensor input, Tensor output);
+    }
+
+    /**
+     * {@link #forward(Tensor)} followed by this module's forward hooks (PyTorch's {@code module(x)}).
+     * Containers call their children this way, so hooks see every submodule's output.
+     */
+    public final Tensor call(Tensor x) {
+        Tensor y = forward(x);
+        if (hooks != null) {
+            for (ForwardHook h : hooks) {
+                h.after(this, x, y);
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Adds a hook run after every {@link #call(Tensor)} of this module; close the returned handle to
+     * remove it.
+     *
+     * <pre>{@code
+     * try (var h = model.addForwardHook((m, in, out) -> System.out.println(out.shape().length))) {
+     *     model.call(x);
+     * }
+     * }</pre>
+     */
+    public final HookHandle addForwardHook(ForwardHook hook) {
+        if (hooks == null) {
+            hooks = new ArrayList<>();
+        }
+        hooks.add(hook);
+        return () -> {
+            if (hooks != null) {
+                hooks.remove(hook);
+                if (hooks.isEmpty()) {
+                    hooks = null;
+                }
+            }
+        };
+    }
+
+    /** Removes a hook when closed. */
+    public interface HookHandle extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     // ------------------------------------------------------------------ registration
 
@@ -253,6 +305,11 @@ public abstract class Module {
         return train(false);
     }
 
+    /** Sets this module's flag only, not its children's (restoring saved modes). */
+    final void trainingFlag(boolean on) {
+        training = on;
+    }
+
     public final boolean isTraining() {
         return training;
     }
@@ -333,6 +390,18 @@ public abstract class Module {
 
     /** A table of every module: dotted name, type, own parameter count; then the totals. */
     public final String summary() {
-        return Summary.table(this);
+        return Summary.table(this, null);
+    }
+
+    /**
+     * The summary table with each module's output shape, from one evaluation-mode forward of zeros
+     * shaped {@code [1, inputShape...]} (no tape; training flags are restored afterwards).
+     *
+     * <pre>{@code
+     * System.out.print(Zoo.create("lenet5", new Rng(1)).summary(1, 28, 28));
+     * }</pre>
+     */
+    public final String summary(int... inputShape) {
+        return Summary.table(this, inputShape);
     }
 }

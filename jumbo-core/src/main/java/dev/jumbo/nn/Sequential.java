@@ -49,7 +49,7 @@ public final class Sequential extends Module {
     @Override
     public Tensor forward(Tensor x) {
         for (int i = 0, n = layers.size(); i < n; i++) {
-            x = layers.get(i).forward(x);
+            x = layers.get(i).call(x);
         }
         return x;
     }

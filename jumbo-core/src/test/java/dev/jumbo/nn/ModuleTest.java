@@ -160,4 +160,29 @@ class ModuleTest {
         assertThat(s).contains("0.0").contains("Conv2d").contains("36").contains("total params 239");
         assertThat(s.lines().count()).isEqualTo(1 + 9 + 1);
     }
+
+    @Test
+    void summaryWithInputShapeShowsOutputShapesAndRestoresModes() {
+        Sequential m = cnn(1);
+        m.get(0).eval(); // a mixed state that must survive
+        String s = m.summary(1, 8, 8);
+        assertThat(s).contains("output").containsPattern("0\\.0 +Conv2d +\\[1,4,8,8\\]")
+                .containsPattern("1 +MaxPool2d +\\[1,4,4,4\\]").containsPattern("\\(model\\) +Sequential +\\[1,3\\]");
+        assertThat(m.isTraining()).isTrue();
+        assertThat(m.get(0).isTraining()).isFalse();
+        assertThat(m.get(4).isTraining()).isTrue();
+        assertThat(((BatchNorm2d) ((Sequential) m.get(0)).get(1)).numBatchesTracked.toIntArray()).containsExactly(0);
+    }
+
+    @Test
+    void forwardHooksSeeEveryCalledModuleAndCanBeRemoved() {
+        Sequential m = cnn(1);
+        List<String> seen = new ArrayList<>();
+        Module.HookHandle h = m.get(4).addForwardHook((mod, in, out) -> seen.add(mod.typeName() + " " + in.size(1)));
+        m.call(input(1, 2, 1, 8, 8));
+        assertThat(seen).containsExactly("Linear 64");
+        h.close();
+        m.call(input(1, 2, 1, 8, 8));
+        assertThat(seen).hasSize(1);
+    }
 }

@@ -41,8 +41,8 @@ public final class AlexNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        x = features.forward(x);              // (N,256,6,6) at 224x224
-        x = avgpool.forward(x).flatten(1);    // (N,9216)
-        return classifier.forward(x);         // (N,classes)
+        x = features.call(x);              // (N,256,6,6) at 224x224
+        x = avgpool.call(x).flatten(1);    // (N,9216)
+        return classifier.call(x);         // (N,classes)
     }
 }

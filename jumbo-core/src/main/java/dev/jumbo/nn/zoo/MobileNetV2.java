@@ -72,9 +72,9 @@ public final class MobileNetV2 extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        x = features.forward(x);                          // (N,1280,H/32,W/32)
+        x = features.call(x);                          // (N,1280,H/32,W/32)
         x = x.adaptiveAvgPool2d(1, 1).flatten(1);         // (N,1280)
-        return classifier.forward(x);                     // (N,classes)
+        return classifier.call(x);                     // (N,classes)
     }
 
     /**
@@ -101,7 +101,7 @@ public final class MobileNetV2 extends Module {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor y = conv.forward(x);
+            Tensor y = conv.call(x);
             return residual ? x.add(y) : y;
         }
     }

@@ -102,14 +102,14 @@ public final class ResNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        x = bn1.forward(conv1.forward(x)).relu();   // (N,64,H/2,W/2) with the ImageNet stem
+        x = bn1.call(conv1.call(x)).relu();   // (N,64,H/2,W/2) with the ImageNet stem
         if (maxpool != null) {
-            x = maxpool.forward(x);                  // (N,64,H/4,W/4)
+            x = maxpool.call(x);                  // (N,64,H/4,W/4)
         }
         for (Sequential stage : stages) {
-            x = stage.forward(x);
+            x = stage.call(x);
         }
-        x = avgpool.forward(x).flatten(1);           // (N,C)
-        return fc.forward(x);                        // (N,classes)
+        x = avgpool.call(x).flatten(1);           // (N,C)
+        return fc.call(x);                        // (N,classes)
     }
 }

@@ -79,8 +79,8 @@ public final class VGG extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        x = features.forward(x);                  // (N,512,H/32,W/32)
-        x = avgpool.forward(x).flatten(1);        // (N,25088)
-        return classifier.forward(x);             // (N,classes)
+        x = features.call(x);                  // (N,512,H/32,W/32)
+        x = avgpool.call(x).flatten(1);        // (N,25088)
+        return classifier.call(x);             // (N,classes)
     }
 }
