@@ -21,7 +21,9 @@ import java.util.List;
  * recomputation factor 4/3 for full (one more forward) and 1 + attention-core/(3 · forward) for
  * selective, and the 1F1B bubble (p − 1)/m for m micro-batches per step (global batch / (b · d)).
  * Communication time is not modelled, so layouts that differ only in ZeRO stage or t tie; ties go
- * to the lower ZeRO stage, then smaller t, then smaller p.
+ * to the smaller t (tensor parallelism all-reduces activations in every layer), then to ZeRO 0-2
+ * over ZeRO-3 (which moves 1.5× the data of plain data parallelism), then smaller p, then the
+ * lower ZeRO stage.
  *
  * <pre>{@code
  * Planner.Request r = new Planner.Request(cfg, 4096, 1, 1024, 2e12, WeightFormat.BF16,
@@ -162,8 +164,10 @@ public final class Planner {
                 }
             }
         }
-        out.sort(Comparator.comparingDouble(Layout::seconds).thenComparingInt(Layout::zero)
-                .thenComparingInt(Layout::tp).thenComparingInt(Layout::pp));
+        // Equal modelled time: prefer less communication. Tensor parallelism all-reduces activations in
+        // every layer; ZeRO-1/2 move as much as plain data parallelism, ZeRO-3 1.5x (the ZeRO paper).
+        out.sort(Comparator.comparingDouble(Layout::seconds).thenComparingInt(Layout::tp)
+                .thenComparingInt(l -> l.zero() == 3 ? 1 : 0).thenComparingInt(Layout::pp).thenComparingInt(Layout::zero));
         return out;
     }
 
