@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Measures this machine as a {@link HardwareProfile}: SGEMM GFLOP/s with Jumbo's own
- * {@link Sgemm} (n = 512, about 0.3 s after a warm-up) and memory bandwidth with a STREAM-style
+ * {@link Sgemm} (n = 512, 0.4 s of warm-up, then 0.4 s measured) and memory bandwidth with a STREAM-style
  * triad {@code a[i] = b[i] + s·c[i]} over three 32 MiB float arrays (12 bytes per element, no
  * write-allocate counted) split over the {@link Parallel} pool. The engine computes in fp32, so
  * every dtype gets the measured SGEMM rate; memory is the JVM's maximum heap. Runs once per JVM.
@@ -19,7 +19,7 @@ public final class LocalProbe {
 
     public static synchronized HardwareProfile profile() {
         if (cached == null) {
-            double flops = gemmFlops(512, 0.3);
+            double flops = gemmFlops(512, 0.4);
             double bw = triadBandwidth(8 << 20, 0.3);
             cached = new HardwareProfile("local", "this machine (" + Parallel.threads() + " threads, JVM heap)",
                     Runtime.getRuntime().maxMemory(), bw,
@@ -38,7 +38,11 @@ public final class LocalProbe {
             a[i] = (i % 7) * 0.25f;
             b[i] = (i % 5) * 0.5f;
         }
-        Sgemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+        // Warm up (DESIGN.md lesson 5): cold, interpreted calls read 100x slow.
+        long warm = System.nanoTime();
+        do {
+            Sgemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+        } while (System.nanoTime() - warm < seconds * 1e9);
         int calls = 0;
         long start = System.nanoTime();
         long elapsed;
@@ -57,7 +61,10 @@ public final class LocalProbe {
         float[] c = new float[n];
         java.util.Arrays.fill(b, 1f);
         java.util.Arrays.fill(c, 2f);
-        triad(a, b, c, n); // warm-up, touches every page
+        long warm = System.nanoTime();
+        do {
+            triad(a, b, c, n); // warm-up: compiles the loop, touches every page
+        } while (System.nanoTime() - warm < seconds * 1e9 / 2);
         int passes = 0;
         long start = System.nanoTime();
         long elapsed;

@@ -65,9 +65,13 @@ public final class Planner {
         }
     }
 
-    /** One layout and what it costs per device. */
+    /**
+     * One layout and what it costs per device: memory, pipeline bubble, training throughput of all
+     * its devices (tokens/s) and the time for the requested tokens (0 when none were requested).
+     */
     public record Layout(int tp, int pp, int dp, int zero, Recompute recompute, double weightsBytes, double gradientsBytes,
-                         double optimizerBytes, double activationsBytes, double bubble, double seconds) {
+                         double optimizerBytes, double activationsBytes, double bubble, double tokensPerSecond,
+                         double seconds) {
         public int devices() {
             return tp * pp * dp;
         }
@@ -166,7 +170,7 @@ public final class Planner {
         }
         // Equal modelled time: prefer less communication. Tensor parallelism all-reduces activations in
         // every layer; ZeRO-1/2 move as much as plain data parallelism, ZeRO-3 1.5x (the ZeRO paper).
-        out.sort(Comparator.comparingDouble(Layout::seconds).thenComparingInt(Layout::tp)
+        out.sort(Comparator.comparingDouble((Layout l) -> -l.tokensPerSecond()).thenComparingInt(Layout::tp)
                 .thenComparingInt(l -> l.zero() == 3 ? 1 : 0).thenComparingInt(Layout::pp).thenComparingInt(Layout::zero));
         return out;
     }
@@ -259,9 +263,9 @@ public final class Planner {
                 case SELECTIVE -> 1 + attnPerToken / (3 * macsPerToken);
                 case FULL -> 4.0 / 3;
             };
-            double flops = 6 * macsPerToken * r.tokens();
-            double seconds = flops * factor / ((double) t * p * d * r.hardware().peakFlops(r.format()) * r.mfu()) * (1 + bubble);
-            return new Layout(t, p, d, zero, rc, worst.weights(), worst.gradients(), worst.optimizer(), worstAct, bubble, seconds);
+            double perToken = 6 * macsPerToken * factor / ((double) t * p * d * r.hardware().peakFlops(r.format()) * r.mfu()) * (1 + bubble);
+            return new Layout(t, p, d, zero, rc, worst.weights(), worst.gradients(), worst.optimizer(), worstAct, bubble,
+                    1 / perToken, perToken * r.tokens());
         }
 
         boolean fits(Layout l) {

@@ -111,6 +111,7 @@ public final class ReportJson {
         m.put("activations_bytes", Math.round(l.activationsBytes()));
         m.put("total_bytes", Math.round(l.totalBytes()));
         m.put("pipeline_bubble", l.bubble());
+        m.put("training_tokens_per_s", l.tokensPerSecond());
         m.put("training_seconds", l.seconds());
         return m;
     }

@@ -87,14 +87,18 @@ public final class ReportText {
         sb.append(String.format(Locale.ROOT, fmt, "total", "", "", "", number(e.paramsTotal()), number(e.macsForward()), ""));
     }
 
+    /** Training time for the requested tokens, or the training throughput when none were given. */
+    private static String speed(Planner.Plan p, Planner.Layout l) {
+        return p.request().tokens() > 0 ? duration(l.seconds()) : number(l.tokensPerSecond()) + " tokens/s";
+    }
+
     private static void plan(StringBuilder sb, Planner.Plan p) {
         HardwareProfile hw = p.request().hardware();
         String title = "Parallelism plan (" + hw.name() + ", " + Planner.gb(hw.memoryBytes()) + " per device)";
         sb.append('\n').append(title).append('\n').append("-".repeat(title.length())).append('\n');
         if (p.minDevices() > 0) {
             sb.append(String.format(Locale.ROOT, "  smallest device count that fits: %d (%s, %s per device, %s)%n",
-                    p.minDevices(), p.bestAtMin().describe(), Planner.gb(p.bestAtMin().totalBytes()),
-                    duration(p.bestAtMin().seconds())));
+                    p.minDevices(), p.bestAtMin().describe(), Planner.gb(p.bestAtMin().totalBytes()), speed(p, p.bestAtMin())));
         }
         if (!p.fits()) {
             sb.append("  ").append(p.reason()).append('\n');
@@ -104,12 +108,12 @@ public final class ReportText {
         List<Planner.Layout> rows = p.feasible().subList(0, Math.min(12, p.feasible().size()));
         String fmt = "  %-3s %-3s %-4s %-5s %-10s %10s %10s %10s %12s %10s %7s %14s%n";
         sb.append(String.format(Locale.ROOT, fmt, "TP", "PP", "DP", "ZeRO", "recompute", "weights", "grads", "optimizer",
-                "activations", "total", "bubble", "training time"));
+                "activations", "total", "bubble", p.request().tokens() > 0 ? "training time" : "tokens/s"));
         for (Planner.Layout l : rows) {
             sb.append(String.format(Locale.ROOT, fmt, l.tp(), l.pp(), l.dp(), l.zero(), l.recompute().label() + (l.sequenceParallel() ? "+SP" : ""),
                     Planner.gb(l.weightsBytes()), Planner.gb(l.gradientsBytes()), Planner.gb(l.optimizerBytes()),
                     Planner.gb(l.activationsBytes()), Planner.gb(l.totalBytes()),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * l.bubble()), duration(l.seconds())));
+                    String.format(Locale.ROOT, "%.1f%%", 100 * l.bubble()), speed(p, l)));
         }
         if (p.feasible().size() > rows.size()) {
             sb.append("  (").append(p.feasible().size() - rows.size()).append(" more feasible layouts; --json lists them all)\n");

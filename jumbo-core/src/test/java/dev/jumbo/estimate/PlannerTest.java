@@ -52,6 +52,17 @@ class PlannerTest {
         assertThat(p.bestAtMin().totalBytes()).isLessThanOrEqualTo(80e9);
     }
 
+    /** Without a token count layouts still rank by throughput: no recomputation beats full recomputation. */
+    @Test
+    void ranksByThroughputWithoutATokenCount() {
+        HardwareProfile.Devices d = HardwareProfile.devices("8xH200");
+        Planner.Plan p = Planner.plan(new Planner.Request(Configs.read("mixtral-8x7b"), 4096, 1, 1024, 0, WeightFormat.BF16,
+                d.profile(), d.count(), LlmEstimator.DEFAULT_MFU));
+        assertThat(p.best().recompute()).isEqualTo(Recompute.NONE);
+        assertThat(p.best().seconds()).isZero();
+        assertThat(p.feasible()).isSortedAccordingTo(java.util.Comparator.comparingDouble((Planner.Layout l) -> -l.tokensPerSecond()));
+    }
+
     @Test
     void deviceSpecsParse() {
         assertThat(HardwareProfile.devices("8xH100").profile().id()).isEqualTo("h100-sxm");
