@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Measures this machine as a {@link HardwareProfile}: SGEMM GFLOP/s with Jumbo's own
- * {@link Sgemm} (n = 512, 0.4 s of warm-up, then 0.4 s measured) and memory bandwidth with a STREAM-style
+ * {@link Sgemm} (0.4 s of warm-up on 128×128 products, then n = 512 for 0.4 s) and memory bandwidth with a STREAM-style
  * triad {@code a[i] = b[i] + s·c[i]} over three 32 MiB float arrays (12 bytes per element, no
  * write-allocate counted) split over the {@link Parallel} pool. The engine computes in fp32, so
  * every dtype gets the measured SGEMM rate; memory is the JVM's maximum heap. Runs once per JVM.
@@ -29,29 +29,37 @@ public final class LocalProbe {
         return cached;
     }
 
-    /** FLOP/s of n×n SGEMM for about {@code seconds}. */
+    /** FLOP/s of n×n SGEMM for about {@code seconds}, after as long a warm-up on 128×128 products. */
     static double gemmFlops(int n, double seconds) {
-        float[] a = new float[n * n];
-        float[] b = new float[n * n];
-        float[] c = new float[n * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (i % 7) * 0.25f;
-            b[i] = (i % 5) * 0.5f;
-        }
-        // Warm up (DESIGN.md lesson 5): cold, interpreted calls read 100x slow.
+        // Warm up on small products (DESIGN.md lesson 5): many quick calls get the Vector-API kernels
+        // compiled by C2; a cold, interpreted 512^3 product reads hundreds of times slow.
+        int w = Math.min(n, 128);
+        float[][] small = operands(w);
         long warm = System.nanoTime();
         do {
-            Sgemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            Sgemm.sgemm(false, false, w, w, w, 1f, small[0], 0, w, small[1], 0, w, 0f, small[2], 0, w);
         } while (System.nanoTime() - warm < seconds * 1e9);
+        float[][] m = operands(n);
+        Sgemm.sgemm(false, false, n, n, n, 1f, m[0], 0, n, m[1], 0, n, 0f, m[2], 0, n);
         int calls = 0;
         long start = System.nanoTime();
         long elapsed;
         do {
-            Sgemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            Sgemm.sgemm(false, false, n, n, n, 1f, m[0], 0, n, m[1], 0, n, 0f, m[2], 0, n);
             calls++;
             elapsed = System.nanoTime() - start;
         } while (elapsed < seconds * 1e9);
         return 2.0 * n * n * n * calls / (elapsed / 1e9);
+    }
+
+    private static float[][] operands(int n) {
+        float[] a = new float[n * n];
+        float[] b = new float[n * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) * 0.25f;
+            b[i] = (i % 5) * 0.5f;
+        }
+        return new float[][] {a, b, new float[n * n]};
     }
 
     /** Bytes/s of the triad over {@code n}-element arrays for about {@code seconds}. */
