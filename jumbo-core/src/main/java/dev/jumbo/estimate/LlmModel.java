@@ -36,8 +36,15 @@ public final class LlmModel {
      * {@code format}: rows, totals and single-device memory (no parallelism, no recomputation).
      */
     public static Estimate estimate(LlmConfig c, long batch, long seq, WeightFormat format) {
-        List<LayerRow> rows = rows(c, batch, seq, format.activationBytes());
-        return new Estimate(c.name(), batch, seq, rows, LlmMemory.single(c, rows, batch, seq, format));
+        try {
+            List<LayerRow> rows = rows(c, batch, seq, format.activationBytes());
+            Estimate e = new Estimate(c.name(), batch, seq, rows, LlmMemory.single(c, rows, batch, seq, format));
+            e.flopsTrainingStep(); // the largest total: fail here, not while printing
+            return e;
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("estimate: " + c.name() + " at batch " + batch + ", sequence " + seq
+                    + ": the exact counts exceed 64-bit integers (9.2e18); use a smaller batch or sequence", overflow);
+        }
     }
 
     /** Per-layer rows; the rows of one transformer block carry {@code count = L}. */

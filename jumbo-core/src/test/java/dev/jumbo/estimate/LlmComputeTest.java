@@ -53,6 +53,12 @@ class LlmComputeTest {
     }
 
     @Test
+    void countsTooLargeForLongsSaySo() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LlmModel.estimate(Configs.read("llama-3.1-405b"), 1024, 131072, WeightFormat.BF16))
+                .hasMessage("estimate: llama-3.1-405b at batch 1024, sequence 131072: the exact counts exceed 64-bit integers (9.2e18); use a smaller batch or sequence");
+    }
+
+    @Test
     void gpt3By6ndIsThreePointOneFiveE23() {
         assertThat(LlmEstimator.sixND(175e9, 300e9)).isCloseTo(3.15e23, within(1e20));
     }
