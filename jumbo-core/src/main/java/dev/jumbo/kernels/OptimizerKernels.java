@@ -36,6 +36,10 @@ public final class OptimizerKernels {
      */
     public static void sgd(float[] p, int pOff, float[] g, int gOff, float[] buf, int n, float lr, float momentum,
                            float dampening, float wd, boolean nesterov, boolean firstStep) {
+        if (n < 2 * GRAIN) { // one chunk: call directly, so small updates allocate no lambda
+            sgdRange(p, pOff, g, gOff, buf, 0, n, lr, momentum, dampening, wd, nesterov, firstStep);
+            return;
+        }
         Parallel.forRange(0, n, GRAIN, (lo, hi) ->
                 sgdRange(p, pOff, g, gOff, buf, lo, hi, lr, momentum, dampening, wd, nesterov, firstStep));
     }
@@ -85,6 +89,10 @@ public final class OptimizerKernels {
         float bc2Sqrt = (float) Math.sqrt(bc2);
         float decay = decoupled ? 1f - lr * wd : 1f;
         float coupled = decoupled ? 0f : wd;
+        if (n < 2 * GRAIN) {
+            adamRange(p, pOff, g, gOff, m, v, vMax, 0, n, beta1, beta2, eps, coupled, decay, stepSize, bc2Sqrt);
+            return;
+        }
         Parallel.forRange(0, n, GRAIN, (lo, hi) -> adamRange(p, pOff, g, gOff, m, v, vMax, lo, hi,
                 beta1, beta2, eps, coupled, decay, stepSize, bc2Sqrt));
     }
@@ -146,6 +154,10 @@ public final class OptimizerKernels {
      */
     public static void rmsprop(float[] p, int pOff, float[] g, int gOff, float[] squareAvg, float[] gradAvg,
                                float[] buf, int n, float lr, float alpha, float eps, float wd, float momentum) {
+        if (n < 2 * GRAIN) {
+            rmspropRange(p, pOff, g, gOff, squareAvg, gradAvg, buf, 0, n, lr, alpha, eps, wd, momentum);
+            return;
+        }
         Parallel.forRange(0, n, GRAIN, (lo, hi) ->
                 rmspropRange(p, pOff, g, gOff, squareAvg, gradAvg, buf, lo, hi, lr, alpha, eps, wd, momentum));
     }

@@ -290,7 +290,7 @@ public abstract class Optimizer {
     }
 
     private static String fmt(double v) {
-        return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
+        return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Float.toString((float) v); // values are float32
     }
 
     /** The option as a flag (non-zero is true). */
