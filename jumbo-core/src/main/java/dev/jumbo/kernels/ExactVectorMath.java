@@ -7,15 +7,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector math whose bits do not depend on the JIT tier. The Vector API's {@code EXP} runs SVML code
- * once C2 has compiled a loop but a per-lane {@code Math.exp} before, and {@code reduceLanes(ADD)}
- * adds lanes in a different order in the two; both changed results by an ulp between the first and
- * the thousandth call of the same kernel (measured here), which breaks "same seed, same bits". These
- * versions use only IEEE-exact lane operations (add, mul, fma, conversions, shifts, compares).
+ * exp of one vector whose bits do not depend on the JIT tier, for kernels that fuse it into their own
+ * loop ({@link VMath} has the array forms). The Vector API's {@code EXP} runs SVML code once C2 has
+ * compiled a loop but a per-lane {@code Math.exp} before, and the two differ by an ulp on some
+ * inputs, which breaks "same seed, same bits". This uses only IEEE-exact lane operations (add, mul,
+ * fma, conversions, shifts, compares); horizontal sums go through {@link Lanes#sum}.
  *
  * <pre>{@code
  * FloatVector e = ExactVectorMath.exp(FloatVector.fromArray(S, x, i));
- * double s = ExactVectorMath.sumLanes(acc);
  * }</pre>
  */
 public final class ExactVectorMath {
@@ -54,14 +53,5 @@ public final class ExactVectorMath {
         VectorMask<Float> over = x.compare(VectorOperators.GT, HI);
         VectorMask<Float> nan = x.compare(VectorOperators.NE, x);
         return y.blend(0f, under).blend(Float.POSITIVE_INFINITY, over).blend(x, nan);
-    }
-
-    /** The sum of the lanes in lane order, in double (the same bits in every JIT tier). */
-    public static double sumLanes(FloatVector v) {
-        double s = 0;
-        for (int l = 0; l < v.length(); l++) {
-            s += v.lane(l);
-        }
-        return s;
     }
 }

@@ -159,7 +159,7 @@ public final class LossKernels {
         for (k = 0; k < bound; k += L) {
             acc = acc.add(ExactVectorMath.exp(FloatVector.fromArray(S, x, base + k).sub(shift)));
         }
-        double sum = ExactVectorMath.sumLanes(acc);
+        double sum = Lanes.sum(acc);
         for (; k < c; k++) {
             sum += (float) Math.exp(x[base + k] - shift);
         }

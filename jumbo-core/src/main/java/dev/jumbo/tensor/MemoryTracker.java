@@ -89,7 +89,7 @@ final class MemoryTracker {
             }
         }
 
-        /** Weak references are cleared atomically by the collection; enqueueing may lag, so scan. */
+        /** Weak references are cleared atomically by a collection; enqueueing lags behind, so scan. */
         private void sweepAfterGc() {
             var it = entries.iterator();
             while (it.hasNext()) {
@@ -101,8 +101,9 @@ final class MemoryTracker {
             }
         }
 
+        /** Exact after a collection: scans for cleared references instead of waiting for the queue. */
         synchronized long liveBytes() {
-            sweep();
+            sweepAfterGc();
             return live;
         }
 
