@@ -13,7 +13,6 @@ import dev.jumbo.tensor.ConvOps;
 import dev.jumbo.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,11 +71,7 @@ public final class ConvBench implements Callable<Integer> {
             new Case("lenet-conv2", 64, 6, 14, 14, 16, 5, 0),
             new Case("resnet-3x3", 32, 64, 56, 56, 64, 3, 1));
 
-    private interface Side {
-        void run();
-    }
-
-    private int busySections;
+    private PairedTimer timer;
 
     @Override
     public Integer call() throws Exception {
@@ -86,6 +81,7 @@ public final class ConvBench implements Callable<Integer> {
         }
         configurePyTorch();
         Parallel.setThreads(threads);
+        timer = new PairedTimer(minTime, idleBusy, idleWait);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice(), "PyTorch")) {
             JniUtils.setNumThreads(threads);
@@ -110,8 +106,8 @@ public final class ConvBench implements Callable<Integer> {
             System.out.printf("%-12s %-28s %12.1f %14.1f %7.3f%n", r.get("case"), r.get("shape"),
                     (double) r.get("jumbo_per_s"), (double) r.get("pytorch_per_s"), (double) r.get("ratio"));
         }
-        if (busySections > 0) {
-            System.err.println("conv: the machine never became idle before " + busySections
+        if (timer.busySections() > 0) {
+            System.err.println("conv: the machine never became idle before " + timer.busySections()
                     + " timed section(s) (waited " + idleWait + " s each); those numbers are noisy");
         }
         if (json) {
@@ -145,7 +141,7 @@ public final class ConvBench implements Callable<Integer> {
         Tensor jw = Tensor.of(w.clone(), c.cout(), c.cin(), c.k(), c.k()).requiresGrad(true);
         Tensor jb = Tensor.of(b.clone(), c.cout()).requiresGrad(true);
         Tensor jdy = Tensor.of(dy, c.n(), c.cout(), oh, ow);
-        Side jumbo = () -> ConvOps.conv2d(jx, jw, jb, one, pad, one, 1).backward(jdy);
+        PairedTimer.Side jumbo = () -> ConvOps.conv2d(jx, jw, jb, one, pad, one, 1).backward(jdy);
 
         NDArray px = manager.create(x, new Shape(c.n(), c.cin(), c.h(), c.w()));
         NDArray pw = manager.create(w, new Shape(c.cout(), c.cin(), c.k(), c.k()));
@@ -156,7 +152,7 @@ public final class ConvBench implements Callable<Integer> {
         pb.setRequiresGradient(true);
         Shape s1 = new Shape(1, 1);
         Shape sp = new Shape(c.pad(), c.pad());
-        Side torch = () -> {
+        PairedTimer.Side torch = () -> {
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray y = px.getNDArrayInternal().convolution(px, pw, pb, s1, sp, s1, 1).singletonOrThrow();
                 JniUtils.backward((PtNDArray) y, (PtNDArray) pdy, false, false);
@@ -167,20 +163,10 @@ public final class ConvBench implements Callable<Integer> {
         verify(c, jx, jw, jb, px, pw, pb, pdy, one, pad, s1, sp);
         // verify() left gradients behind; the timed steps accumulate on top of them on both sides.
         System.err.printf("conv: %s: warming up%n", c.name());
-        repeatFor(jumbo, warmup);
-        repeatFor(torch, warmup);
-        int repsJ = calibrate(jumbo);
-        int repsT = calibrate(torch);
-        double[] j = new double[pairs];
-        double[] t = new double[pairs];
-        double[] ratio = new double[pairs];
-        for (int i = 0; i < pairs; i++) {
-            j[i] = repsJ / time(jumbo, repsJ);
-            t[i] = repsT / time(torch, repsT);
-            ratio[i] = j[i] / t[i];
-            System.err.printf("conv: %s pair %d: jumbo %.1f, pytorch %.1f it/s (ratio %.3f)%n",
-                    c.name(), i + 1, j[i], t[i], ratio[i]);
-        }
+        PairedTimer.warmUp(jumbo, warmup);
+        PairedTimer.warmUp(torch, warmup);
+        PairedTimer.Result r = timer.measure(jumbo, torch, pairs, i -> System.err.printf(
+                "conv: %s pair %d done%n", c.name(), i + 1));
         px.close();
         pw.close();
         pb.close();
@@ -190,9 +176,9 @@ public final class ConvBench implements Callable<Integer> {
         row.put("shape", String.format("%dx%dx%dx%d->%d@%dx%d p%d", c.n(), c.cin(), c.h(), c.w(), c.cout(), c.k(),
                 c.k(), c.pad()));
         row.put("threads", threads);
-        row.put("jumbo_per_s", round(median(j)));
-        row.put("pytorch_per_s", round(median(t)));
-        row.put("ratio", Math.round(median(ratio) * 1000) / 1000.0);
+        row.put("jumbo_per_s", round(r.jumboPerSecond()));
+        row.put("pytorch_per_s", round(r.peerPerSecond()));
+        row.put("ratio", Math.round(r.pairRatio() * 1000) / 1000.0);
         return row;
     }
 
@@ -238,43 +224,12 @@ public final class ConvBench implements Callable<Integer> {
         }
     }
 
-    private int calibrate(Side s) {
-        long t0 = System.nanoTime();
-        s.run();
-        double once = Math.max(1e-6, (System.nanoTime() - t0) / 1e9);
-        return (int) Math.max(1, Math.ceil(minTime / once));
-    }
-
-    private double time(Side s, int reps) {
-        if (!IdleWait.await(idleBusy, idleWait)) {
-            busySections++;
-        }
-        long t0 = System.nanoTime();
-        for (int r = 0; r < reps; r++) {
-            s.run();
-        }
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static void repeatFor(Side s, double seconds) {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        do {
-            s.run();
-        } while (System.nanoTime() < end);
-    }
-
     private static float[] random(SplittableRandom rnd, int n, float scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
         }
         return a;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double round(double v) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jumbo.kernels.Parallel;
 import dev.jumbo.kernels.Sgemm;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +53,7 @@ public final class GemmBench implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as a JSON array on the last stdout line.")
     boolean json;
 
-    /** One side of the comparison: runs C = A·B once on n×n matrices. */
-    private interface Side {
-        void run();
-    }
-
-    private int busySections;
+    private PairedTimer timer;
 
     @Override
     public Integer call() throws Exception {
@@ -75,6 +69,7 @@ public final class GemmBench implements Callable<Integer> {
                 return 2;
             }
         }
+        timer = new PairedTimer(minTime, idleBusy, idleWait);
         warmUp();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int t : threads) {
@@ -89,8 +84,8 @@ public final class GemmBench implements Callable<Integer> {
                     (double) r.get("jumbo_gflops"), (double) r.get("openblas_gflops"), (double) r.get("ratio"),
                     (double) r.get("pair_ratio_median"));
         }
-        if (busySections > 0) {
-            System.err.println("gemm: the machine never became idle before " + busySections
+        if (timer.busySections() > 0) {
+            System.err.println("gemm: the machine never became idle before " + timer.busySections()
                     + " timed section(s) (waited " + idleWait + " s each); those numbers are noisy");
         }
         if (json) {
@@ -107,8 +102,8 @@ public final class GemmBench implements Callable<Integer> {
             for (int t : new int[] {1, 2}) {
                 Parallel.setThreads(t);
                 openblas.blas_set_num_threads(t);
-                repeatFor(p.jumboSide, 0.5);
-                repeatFor(p.blasSide, 0.5);
+                PairedTimer.warmUp(p.jumboSide, 0.5);
+                PairedTimer.warmUp(p.blasSide, 0.5);
             }
         } finally {
             p.close();
@@ -120,7 +115,7 @@ public final class GemmBench implements Callable<Integer> {
         float[] a = new float[m * k];
         float[] b = new float[k * m];
         float[] c = new float[m * m];
-        repeatFor(() -> Sgemm.sgemm(false, false, m, m, k, 1f, a, 0, k, b, 0, m, 0f, c, 0, m), 0.3);
+        PairedTimer.warmUp(() -> Sgemm.sgemm(false, false, m, m, k, 1f, a, 0, k, b, 0, m, 0f, c, 0, m), 0.3);
     }
 
     private Map<String, Object> measure(int n, int t) {
@@ -129,22 +124,13 @@ public final class GemmBench implements Callable<Integer> {
         Problem p = new Problem(n);
         try {
             p.verify();
-            double flops = 2.0 * n * n * n;
-            int repsJ = calibrate(p.jumboSide);
-            int repsO = calibrate(p.blasSide);
-            double[] j = new double[pairs];
-            double[] o = new double[pairs];
+            double gflop = 2.0 * n * n * n / 1e9;
+            PairedTimer.Result r = timer.measure(p.jumboSide, p.blasSide, pairs, i -> { });
+            double mj = r.jumboPerSecond() * gflop;
+            double mo = r.peerPerSecond() * gflop;
             for (int i = 0; i < pairs; i++) {
-                j[i] = flops * repsJ / time(p.jumboSide, repsJ) / 1e9;
-                o[i] = flops * repsO / time(p.blasSide, repsO) / 1e9;
                 System.err.printf("gemm: n=%d threads=%d pair %d: jumbo %.1f, openblas %.1f GFLOP/s%n",
-                        n, t, i + 1, j[i], o[i]);
-            }
-            double mj = median(j);
-            double mo = median(o);
-            double[] perPair = new double[pairs];
-            for (int i = 0; i < pairs; i++) {
-                perPair[i] = j[i] / o[i];
+                        n, t, i + 1, r.jumbo()[i] * gflop, r.peer()[i] * gflop);
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("n", n);
@@ -153,45 +139,11 @@ public final class GemmBench implements Callable<Integer> {
             row.put("openblas_gflops", round(mo));
             row.put("ratio", Math.round(mj / mo * 1000) / 1000.0);
             // Each pair ran back to back, so its ratio shares the machine's state at that moment.
-            row.put("pair_ratio_median", Math.round(median(perPair) * 1000) / 1000.0);
+            row.put("pair_ratio_median", Math.round(r.pairRatio() * 1000) / 1000.0);
             return row;
         } finally {
             p.close();
         }
-    }
-
-    /** Repetitions that make one timed section last at least {@code --min-time}. */
-    private int calibrate(Side s) {
-        s.run();
-        long t0 = System.nanoTime();
-        s.run();
-        double once = Math.max(1e-6, (System.nanoTime() - t0) / 1e9);
-        return (int) Math.max(1, Math.ceil(minTime / once));
-    }
-
-    /** Seconds for {@code reps} runs, after waiting for an idle machine. */
-    private double time(Side s, int reps) {
-        if (!IdleWait.await(idleBusy, idleWait)) {
-            busySections++;
-        }
-        long t0 = System.nanoTime();
-        for (int r = 0; r < reps; r++) {
-            s.run();
-        }
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static void repeatFor(Side s, double seconds) {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < end) {
-            s.run();
-        }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double round(double v) {
@@ -207,8 +159,8 @@ public final class GemmBench implements Callable<Integer> {
         final FloatPointer na;
         final FloatPointer nb;
         final FloatPointer nc;
-        final Side jumboSide;
-        final Side blasSide;
+        final PairedTimer.Side jumboSide;
+        final PairedTimer.Side blasSide;
 
         Problem(int n) {
             this.n = n;
