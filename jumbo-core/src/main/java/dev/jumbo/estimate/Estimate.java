@@ -54,6 +54,17 @@ public record Estimate(String model, long batch, long seq, List<LayerRow> rows, 
         return Math.addExact(macsForward(), macsBackward());
     }
 
+    /** Forward FLOPs of every op (matrix products, bias adds, norms, activations, pooling, residual adds). */
+    public long flopsForwardAllOps() {
+        return rows.stream().mapToLong(LayerRow::totalFlops).reduce(0, Math::addExact);
+    }
+
+    /** Forward + backward FLOPs of every op in one training step (each op's own backward rule). */
+    public long flopsTrainingStepAllOps() {
+        return Math.addExact(flopsForwardAllOps(),
+                rows.stream().mapToLong(LayerRow::totalBackwardFlops).reduce(0, Math::addExact));
+    }
+
     /** Forward + backward FLOPs of one training step: 2 × {@link #macsTrainingStep()}. */
     public long flopsTrainingStep() {
         return Math.multiplyExact(2, macsTrainingStep());

@@ -22,12 +22,22 @@ import java.util.Arrays;
  * @param backwardMacs    backward MACs of one instance, from the op's own backward rule (2×
  *                        forward for a product whose both input gradients are needed)
  * @param activationBytes bytes of one instance's output at the activation dtype
+ * @param flops           forward FLOPs of one instance: 2 × MACs plus the op's own elementwise work
+ *                        (bias adds, norms, activations, pooling windows, residual adds)
+ * @param backwardFlops   backward FLOPs of one instance, from the op's own backward rule
  */
 public record LayerRow(String name, String type, long[] outputShape, long count, long params, long activeParams,
-                       long macs, long backwardMacs, long activationBytes) {
+                       long macs, long backwardMacs, long activationBytes, long flops, long backwardFlops) {
 
     public LayerRow {
         outputShape = outputShape.clone();
+    }
+
+    /** A row of matrix products only: FLOPs are 2 × MACs forward and backward. */
+    public LayerRow(String name, String type, long[] outputShape, long count, long params, long activeParams,
+                    long macs, long backwardMacs, long activationBytes) {
+        this(name, type, outputShape, count, params, activeParams, macs, backwardMacs, activationBytes,
+                Math.multiplyExact(2, macs), Math.multiplyExact(2, backwardMacs));
     }
 
     @Override
@@ -55,6 +65,16 @@ public record LayerRow(String name, String type, long[] outputShape, long count,
         return Math.multiplyExact(macs, count);
     }
 
+    /** {@code flops × count}. */
+    public long totalFlops() {
+        return Math.multiplyExact(flops, count);
+    }
+
+    /** {@code backwardFlops × count}. */
+    public long totalBackwardFlops() {
+        return Math.multiplyExact(backwardFlops, count);
+    }
+
     /** {@code backwardMacs × count}. */
     public long totalBackwardMacs() {
         return Math.multiplyExact(backwardMacs, count);
@@ -65,7 +85,7 @@ public record LayerRow(String name, String type, long[] outputShape, long count,
         return o instanceof LayerRow r && name.equals(r.name) && type.equals(r.type)
                 && Arrays.equals(outputShape, r.outputShape) && count == r.count && params == r.params
                 && activeParams == r.activeParams && macs == r.macs && backwardMacs == r.backwardMacs
-                && activationBytes == r.activationBytes;
+                && activationBytes == r.activationBytes && flops == r.flops && backwardFlops == r.backwardFlops;
     }
 
     @Override
