@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Checks the estimator against the engine (the two independent counts of DESIGN principle 1): runs
  * the model's forward pass, then one training step (forward, cross-entropy, backward, optimizer
- * step) under the {@link Profiler}, and compares the counted conv/linear MACs with the estimate's
+ * step; the mean of the output for a model that is not a classifier) under the {@link Profiler}, and compares the counted conv/linear MACs with the estimate's
  * (exactly) and the measured peak live tensor memory with the estimated fp32 training memory
  * (weights + gradients + optimizer state + saved activations; within 15%).
  *
@@ -129,6 +129,11 @@ public final class EngineValidation {
 
     private static void step(Module model, Tensor x, Optimizer opt) {
         Tensor logits = model.call(x);
+        if (logits.dim() != 2) {   // not a classifier (e.g. a conv stack): the mean is the loss
+            logits.mean().backward();
+            opt.step();
+            return;
+        }
         int classes = logits.shape()[logits.dim() - 1];
         int[] labels = new int[logits.shape()[0]];
         for (int i = 0; i < labels.length; i++) {

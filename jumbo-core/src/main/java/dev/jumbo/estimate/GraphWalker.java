@@ -65,9 +65,12 @@ public final class GraphWalker {
      * @param peakInferenceElements the most activation elements alive at once in an inference forward
      *                        (an op's input and output, plus a residual block's held input)
      * @param inputElements   elements of the input batch
+     * @param peakGradientElements the most activation-gradient elements alive at once in backward
+     *                        (an op's output gradient and its new input gradient, plus the gradients
+     *                        held for residual shortcuts), on top of the saved activations
      */
     public record Graph(List<LayerRow> rows, long matrixParams, long vectorParams, long savedElements,
-                        long peakInferenceElements, long inputElements) {
+                        long peakInferenceElements, long inputElements, long peakGradientElements) {
         public long params() {
             return matrixParams + vectorParams;
         }
@@ -90,6 +93,7 @@ public final class GraphWalker {
     private long vectorParams;
     private long saved;
     private long peak;
+    private long peakGrad;
     /** Elements held by enclosing residual blocks while their branch runs. */
     private long held;
 
@@ -122,7 +126,7 @@ public final class GraphWalker {
         w.saved = in.numel();
         w.peak = in.numel();
         w.module("", model, in);
-        return new Graph(List.copyOf(w.rows), w.matrixParams, w.vectorParams, w.saved, w.peak, in.numel());
+        return new Graph(List.copyOf(w.rows), w.matrixParams, w.vectorParams, w.saved, w.peak, in.numel(), w.peakGrad);
     }
 
     private static String join(String prefix, String name) {
@@ -214,6 +218,7 @@ public final class GraphWalker {
         }
         Act y = new Act(a.shape, a.grad || b.grad);
         live(a.numel() + b.numel(), y);
+        peakGrad = Math.max(peakGrad, held + y.numel()); // the gradient is routed to both inputs, not copied
         row(name, "Add", y, 0, 0, 0, y.numel(), 0, true);
         return y;
     }
@@ -251,6 +256,7 @@ public final class GraphWalker {
         long biasFlops = biases > 0 ? y.numel() : 0;
         long bwdMacs = macs + (x.grad ? macs : 0);
         live(x.numel(), y);
+        liveGrad(x.numel(), x.grad, y);
         row(name, type, y, weights + biases, macs, bwdMacs, 2 * macs + biasFlops, 2 * bwdMacs + biasFlops, true);
         return y;
     }
@@ -264,6 +270,7 @@ public final class GraphWalker {
         vectorParams += params;
         Act y = new Act(x.shape, x.grad || affine);
         live(x.numel(), y);
+        liveGrad(x.numel(), x.grad, y);
         row(name, bn.typeName(), y, params, 0, 0, 5 * y.numel(), y.grad ? 8 * y.numel() : 0, true);
         return y;
     }
@@ -271,6 +278,7 @@ public final class GraphWalker {
     private Act unary(String name, Module m, Act x) {
         Act y = new Act(x.shape, x.grad);
         live(x.numel(), y);
+        liveGrad(x.numel(), x.grad, y);
         row(name, m.typeName(), y, 0, 0, 0, y.numel(), x.grad ? y.numel() : 0, true);
         return y;
     }
@@ -287,6 +295,7 @@ public final class GraphWalker {
         Act y = new Act(new long[] {x.shape[0], x.shape[1], oh, ow}, x.grad);
         long window = y.numel() * k[0] * k[1];
         live(x.numel(), y);
+        liveGrad(x.numel(), x.grad, y);
         if (max && x.grad) {
             saved += y.numel(); // the argmax indices (int32) kept for backward
         }
@@ -301,6 +310,7 @@ public final class GraphWalker {
         Act y = new Act(new long[] {x.shape[0], x.shape[1], outH, outW}, x.grad);
         long window = x.shape[0] * x.shape[1] * windowSum(x.shape[2], outH) * windowSum(x.shape[3], outW);
         live(x.numel(), y);
+        liveGrad(x.numel(), x.grad, y);
         row(name, type, y, 0, 0, 0, window, x.grad ? window : 0, true);
         return y;
     }
@@ -334,6 +344,7 @@ public final class GraphWalker {
         }
         Act y = new Act(x.shape, x.grad);
         live(x.numel(), y);
+        liveGrad(x.numel(), x.grad, y);
         if (x.grad) {
             saved += y.numel(); // the mask kept for backward
         }
@@ -341,9 +352,17 @@ public final class GraphWalker {
         return y;
     }
 
-    /** Inference liveness: the op's input and output and any held residual inputs coexist. */
+    /**
+     * Liveness. Inference: the op's input and output and any held residual inputs coexist. Backward:
+     * the op's output gradient, its input gradient (when the input requires grad) and the gradients
+     * held for residual shortcuts.
+     */
     private void live(long inputElements, Act y) {
         peak = Math.max(peak, held + inputElements + y.numel());
+    }
+
+    private void liveGrad(long inputElements, boolean inputGrad, Act y) {
+        peakGrad = Math.max(peakGrad, held + y.numel() + (inputGrad ? inputElements : 0));
     }
 
     private void row(String name, String type, Act y, long params, long macs, long bwdMacs, long flops,

@@ -21,8 +21,9 @@ import java.util.List;
  * ({@link OptimizerState}: sgd 0, momentum 1, adam/adamw 2, rmsprop 1, centered 2); at bf16/fp16
  * (and int8/int4, which are inference formats: training then runs in 16-bit mixed precision)
  * 16-bit weights and gradients + an fp32 master copy + fp32 buffers. Activations saved for backward:
- * the input and every op's new output (views excluded), max-pool indices and dropout masks, at
- * 4 bytes (fp32) or 2 bytes per element.
+ * the input and every op's new output (views excluded), max-pool indices and dropout masks; plus
+ * the activation gradients alive at once in backward (an op's output and input gradients and those
+ * held for residual shortcuts); at 4 bytes (fp32) or 2 bytes per element.
  *
  * <pre>{@code
  * Module net = ModelEstimator.zooModel("resnet50");
@@ -102,7 +103,7 @@ public final class ModelEstimator {
         long weights = Math.multiplyExact(p, fp32 ? 4 : 2);
         long grads = weights;
         long optimizer = Math.multiplyExact(p, 4L * k + (fp32 ? 0 : 4));
-        long activations = Math.multiplyExact(g.savedElements(), eb);
+        long activations = Math.multiplyExact(g.savedElements() + g.peakGradientElements(), eb);
         long inferenceWeights = o.format().bytes(g.matrixParams(), g.vectorParams());
         long inference = inferenceWeights + Math.multiplyExact(g.peakInferenceElements(), eb);
         return new Memory(weights, grads, optimizer, activations, 0, 0,
@@ -155,7 +156,11 @@ public final class ModelEstimator {
                 f("weights_bytes", "weights (training copy)", m.weightsBytes(), "bytes"),
                 f("gradients_bytes", "gradients", m.gradientsBytes(), "bytes"),
                 f("optimizer_bytes", "optimizer state" + (fp32 ? "" : " + fp32 master weights"), m.optimizerBytes(), "bytes"),
-                f("activations_bytes", "activations saved for backward (input + every op output)", m.activationsBytes(), "bytes"),
+                f("activations_bytes", "activations: saved for backward + peak activation gradients", m.activationsBytes(), "bytes"),
+                f("activations_saved_bytes", "  saved for backward (input + every op output)",
+                        g.savedElements() * o.format().activationBytes(), "bytes"),
+                f("activation_gradients_peak_bytes", "  activation gradients alive at once in backward",
+                        g.peakGradientElements() * o.format().activationBytes(), "bytes"),
                 f("total_training_bytes", "total for training", m.totalTrainingBytes(), "bytes"),
                 f("activations_inference_peak_bytes", "peak activations alive in an inference forward",
                         g.peakInferenceElements() * o.format().activationBytes(), "bytes"),

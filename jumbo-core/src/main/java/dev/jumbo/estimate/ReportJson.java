@@ -40,8 +40,9 @@ public final class ReportJson {
         m.put("macs_forward", e.macsForward());
         m.put("flops_forward", e.flopsForward());
         m.put("flops_training_step", e.flopsTrainingStep());
-        m.put("convention", "1 MAC = 2 FLOPs; MACs count matrix products (linear, attention QK^T and AV); "
-                + "training step = forward + backward (backward 2x forward per product)");
+        m.put("convention", "1 MAC = 2 FLOPs; MACs count matrix products (conv, linear, attention QK^T and AV); "
+                + "flops_forward and flops_training_step are 2 x MACs; training step = forward + backward, the backward "
+                + "from each op's own rule (input gradient skipped where the input needs none)");
         Memory mem = e.memory();
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("weights_bytes", mem.weightsBytes());
@@ -73,6 +74,8 @@ public final class ReportJson {
             l.put("params_active", x.activeParams());
             l.put("macs", x.macs());
             l.put("macs_backward", x.backwardMacs());
+            l.put("flops", x.flops());
+            l.put("flops_backward", x.backwardFlops());
             l.put("activation_bytes", x.activationBytes());
             layers.add(l);
         }

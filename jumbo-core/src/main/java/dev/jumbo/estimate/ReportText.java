@@ -74,17 +74,20 @@ public final class ReportText {
     }
 
     private static void layers(StringBuilder sb, Estimate e) {
-        String title = "Layers (batch " + e.batch() + ", sequence " + e.seq() + "; a row marked xN stands for N identical blocks)";
+        String title = "Layers (batch " + e.batch() + (e.seq() > 0 ? ", sequence " + e.seq() : "")
+                + "; a row marked xN stands for N identical blocks)";
         sb.append('\n').append(title).append('\n').append("-".repeat(title.length())).append('\n');
         int w = Math.max(5, e.rows().stream().mapToInt(x -> x.name().length()).max().orElse(5));
         int tw = Math.max(4, e.rows().stream().mapToInt(x -> x.type().length()).max().orElse(4));
-        String fmt = "  %-" + w + "s  %-" + tw + "s  %5s  %-22s  %17s  %19s  %15s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "layer", "type", "count", "output shape", "params (each)", "fwd MACs (each)", "output bytes"));
+        String fmt = "  %-" + w + "s  %-" + tw + "s  %5s  %-22s  %17s  %19s  %21s  %15s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "layer", "type", "count", "output shape", "params (each)", "fwd MACs (each)",
+                "fwd FLOPs (each)", "output bytes"));
         for (LayerRow x : e.rows()) {
             sb.append(String.format(Locale.ROOT, fmt, x.name(), x.type(), "x" + x.count(), x.shapeString(),
-                    number(x.params()), number(x.macs()), number(x.activationBytes())));
+                    number(x.params()), number(x.macs()), number(x.flops()), number(x.activationBytes())));
         }
-        sb.append(String.format(Locale.ROOT, fmt, "total", "", "", "", number(e.paramsTotal()), number(e.macsForward()), ""));
+        sb.append(String.format(Locale.ROOT, fmt, "total", "", "", "", number(e.paramsTotal()), number(e.macsForward()),
+                number(e.flopsForwardAllOps()), ""));
     }
 
     /** Training time for the requested tokens, or the training throughput when none were given. */
