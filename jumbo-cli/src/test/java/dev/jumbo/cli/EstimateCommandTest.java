@@ -56,4 +56,48 @@ class EstimateCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("jumbo: config " + bad + ": model_type 't5' is not supported; supported: bert, gpt2");
     }
+
+    private static JsonNode lastJson(Run r) throws Exception {
+        String[] lines = r.out().strip().split("\\R");
+        return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+
+    @Test
+    void zooModelJsonHasTheOracles() throws Exception {
+        Run r = run("estimate", "--model", "resnet50", "--input", "3x224x224", "--batch", "1", "--optimizer", "adam",
+                "--dtype", "fp32", "--images-per-s", "1000", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = lastJson(r);
+        assertThat(j.get("params_total").asLong()).isEqualTo(25_557_032L);
+        assertThat(j.get("macs_forward").asLong()).isEqualTo(4_089_184_256L);
+        assertThat(j.get("flops_forward").asLong()).isEqualTo(2 * 4_089_184_256L);
+        assertThat(j.get("flops_forward_all_ops").asLong()).isGreaterThan(2 * 4_089_184_256L);
+        assertThat(j.get("memory").get("optimizer_bytes").asLong()).isEqualTo(8 * 25_557_032L);
+        assertThat(j.get("input").get("bytes_per_s_uint8").asDouble()).isEqualTo(3 * 224 * 224 * 1000.0);
+    }
+
+    @Test
+    void specTableAndValidation() {
+        Run r = run("estimate", "--spec", Path.of("..", "examples", "specs", "conv3x32-same-nobias.json").toString(),
+                "--batch", "64");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("19,296").contains("61,964,550,144").contains("[64,32,224,224]");
+        Run v = run("estimate", "--model", "lenet5", "--batch", "2", "--validate");
+        assertThat(v.code()).as(v.err()).isZero();
+        assertThat(v.out()).contains("Validation against the engine").contains("833,040 MACs");
+    }
+
+    @Test
+    void badModelInputsAreOneLineErrors() {
+        Run r = run("estimate", "--model", "resnet5");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--model 'resnet5': unknown model; expected one of").contains("resnet50, resnet101");
+        Run shape = run("estimate", "--model", "lenet5", "--input", "1x28");
+        assertThat(shape.code()).isEqualTo(1);
+        assertThat(shape.err()).contains("estimate: layer '0' (Conv2d): input [1,1,28]: expected [N,1,H,W]");
+        Run none = run("estimate");
+        assertThat(none.err()).contains("expected exactly one of --config FILE, --model NAME, --spec FILE");
+        Run opt = run("estimate", "--model", "lenet5", "--optimizer", "lion");
+        assertThat(opt.err()).contains("optimizer: 'lion'");
+    }
 }
