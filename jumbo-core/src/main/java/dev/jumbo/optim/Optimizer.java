@@ -36,6 +36,7 @@ public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();
     private final List<Tensor> params = new ArrayList<>();
     private final String[] bufferNames;
+    private final Map<String, Double> defaults;
     private int[] steps = new int[0];
     private float[][][] buffers = new float[0][][];
 
@@ -47,6 +48,7 @@ public abstract class Optimizer {
     protected Optimizer(String name, Map<String, Double> defaults, String[] bufferNames, List<ParamGroup> groups) {
         this.name = name;
         this.bufferNames = bufferNames.clone();
+        this.defaults = new LinkedHashMap<>(defaults);
         if (groups.isEmpty()) {
             throw new IllegalArgumentException(name + ": no parameter groups: expected at least one");
         }
@@ -92,9 +94,9 @@ public abstract class Optimizer {
         }
     }
 
-    /** Adds a group (e.g. unfrozen layers); missing options come from {@code defaults}. */
-    public void addParamGroup(ParamGroup group, OptimizerOptions<?> defaults) {
-        addParamGroup(group, defaults.values());
+    /** Adds a group (e.g. layers unfrozen mid-training); options it does not set come from the defaults. */
+    public void addParamGroup(ParamGroup group) {
+        addParamGroup(group, defaults);
     }
 
     /** Checks a group's options; throws naming the option, its value and the group. */
@@ -268,10 +270,14 @@ public abstract class Optimizer {
                 newBuffers[i][k] = b.toFloatArray();
             }
         }
+        for (int gi = 0; gi < groups.size(); gi++) { // validate on copies first: nothing changes on a bad value
+            ParamGroup trial = new ParamGroup(groups.get(gi).params());
+            groups.get(gi).options().forEach(trial::set);
+            newOptions.get(gi).forEach(trial::set);
+            validate(trial, gi);
+        }
         for (int gi = 0; gi < groups.size(); gi++) {
-            ParamGroup g = groups.get(gi);
-            newOptions.get(gi).forEach(g::set);
-            validate(g, gi);
+            newOptions.get(gi).forEach(groups.get(gi)::set);
         }
         steps = newSteps;
         buffers = newBuffers;

@@ -106,6 +106,8 @@ class OptimizerStateTest {
         negative.put("param_groups.0.lr", Tensor.scalar(-1f));
         assertThatThrownBy(() -> opt.loadStateDict(negative)).hasMessageContaining("lr = -1");
         assertThat(opt.stepCount(0)).isEqualTo(1);
+        assertThat(opt.lr()).isEqualTo((float) 0.1);
+        assertThat(opt.stateDict().get("state.0.momentum_buffer").shape()).containsExactly(3);
     }
 
     /** Bytes the calling thread allocates per {@code step()}, after warm-up (the least of a few runs). */

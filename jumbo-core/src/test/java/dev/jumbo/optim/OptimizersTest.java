@@ -97,6 +97,13 @@ class OptimizersTest {
             assertThat((double) fast.toFloatArray()[i]).isCloseTo(rf[i], org.assertj.core.api.Assertions.within(1e-5));
             assertThat((double) slow.toFloatArray()[i]).isCloseTo(rs[i], org.assertj.core.api.Assertions.within(1e-5));
         }
+        Tensor late = Tensor.ones(2).requiresGrad(true);
+        opt.addParamGroup(new ParamGroup(List.of(late)).set("momentum", 0));
+        assertThat(opt.lr(2)).isEqualTo((float) 0.1);
+        assertThat(opt.params()).hasSize(3);
+        late.sum().backward();
+        opt.step();
+        assertThat(late.toFloatArray()).containsOnly(1f - (float) 0.1);
         opt.setLr(1, 0.5);
         assertThat(opt.paramGroups().get(1).lr()).isEqualTo(0.5);
         assertThat(opt.paramGroups().get(0).lr()).isEqualTo((float) 0.1);
