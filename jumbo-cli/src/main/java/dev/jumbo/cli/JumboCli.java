@@ -20,7 +20,7 @@ import picocli.CommandLine.ParseResult;
  */
 @Command(name = "jumbo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Jumbo: a pure-Java toolkit for the whole life of a large model.",
-        subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
 public final class JumboCli implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
