@@ -46,7 +46,8 @@ public final class ExactVectorMath {
         p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
         FloatVector y = p.fma(r.mul(r), r).add(1f);
-        IntVector e = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        // t = 1.5 * 2^23 + n holds n in its low mantissa bits: 2^n's exponent field is (n + 127) << 23
+        IntVector e = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
         FloatVector scale = e.reinterpretAsFloats();
         y = y.mul(scale);
         VectorMask<Float> under = x.compare(VectorOperators.LT, LO);

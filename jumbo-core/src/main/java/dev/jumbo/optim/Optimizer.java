@@ -250,6 +250,19 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(name + ".loadStateDict: the state has more than " + groups.size()
                     + " param groups: expected " + groups.size());
         }
+        List<String> known = new ArrayList<>(Arrays.asList(bufferNames));
+        known.add("step");
+        for (String key : state.keySet()) {
+            if (!key.startsWith("state.")) {
+                continue;
+            }
+            String[] parts = key.split("\\.", 3);
+            int index = parts.length == 3 && parts[1].matches("\\d{1,9}") ? Integer.parseInt(parts[1]) : -1;
+            if (index < 0 || index >= params.size() || !known.contains(parts[2])) {
+                throw new IllegalArgumentException(name + ".loadStateDict: unknown key '" + key + "': expected state.<0.."
+                        + (params.size() - 1) + ">.<" + String.join("|", known) + ">");
+            }
+        }
         for (int i = 0; i < params.size(); i++) {
             Tensor s = state.get("state." + i + ".step");
             if (s == null) {
