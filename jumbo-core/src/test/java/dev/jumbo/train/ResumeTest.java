@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run killed mid-epoch and resumed ends with the same bits as an uninterrupted run. */
@@ -46,6 +47,7 @@ class ResumeTest {
     }
 
     @Test
+    @Timeout(180)
     void killedChildJvmResumesToBitIdenticalWeights() throws Exception {
         Map<String, float[]> straight = new Run(7, 128).fit(tmp.resolve("straight"), EPOCHS, false);
         Path dir = tmp.resolve("killed");
@@ -83,9 +85,14 @@ class ResumeTest {
 
     private static Process child(Path dir, boolean resume, long sleepMs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
-                System.getProperty("java.class.path"), Run.class.getName(), dir.toString(), Integer.toString(EPOCHS),
-                Boolean.toString(resume), Long.toString(sleepMs));
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
+        String threads = System.getProperty("jumbo.threads");
+        if (threads != null) {
+            cmd.add("-Djumbo.threads=" + threads); // the same pool size, so the same reduction order
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Run.class.getName(), dir.toString(),
+                Integer.toString(EPOCHS), Boolean.toString(resume), Long.toString(sleepMs)));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         return pb.start();
     }
