@@ -161,4 +161,44 @@ class TrainerTest {
         assertThat(img.getWidth()).isEqualTo(Curves.W);
         assertThat(bar.toString()).contains("Epoch 3/3").contains("val_acc");
     }
+
+    @Test
+    void reduceLrOnPlateauAndBestOnlyCheckpointFollowTheMonitor() throws Exception {
+        Run run = new Run(10, 64);
+        double[] score = {1.0, 0.5, 0.6, 0.7, 0.8, 0.9};   // a loss-like score: best at epoch 1
+        Callback fake = new Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                logs.put("score", score[epoch]);
+            }
+        };
+        Trainer trainer = Trainer.builder().optimizer(run.optimizer).build(); // no StepLR: only the plateau moves lr
+        ReduceLROnPlateau plateau = new ReduceLROnPlateau("score", 0.5, 1, 0.0);
+        ModelCheckpoint best = new ModelCheckpoint(tmp.resolve("best"), "score", true);
+        History h = trainer.fit(run.model, run.train, run.val, 6, fake, plateau, best);
+        assertThat(best.savedEpoch()).isEqualTo(1);
+        assertThat(best.best()).isEqualTo(0.5);
+        // patience 1: bad epochs 2, 3 -> halve after epoch 3 (num_bad 2 > 1), then cooldown 0: bad 4 -> ..., 5 -> halve
+        List<Double> lrs = h.get("lr");
+        assertThat(lrs.get(0)).isCloseTo(0.02, within(1e-9));
+        assertThat(lrs.get(5)).isLessThan(lrs.get(0));
+        assertThat(run.optimizer.lr()).isLessThan(0.02 / 2 + 1e-9);
+    }
+
+    @Test
+    void aCorruptBackupIsNamedInTheError() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ckpt"));
+        Files.write(dir.resolve(BackupAndRestore.FILE), new byte[] {1, 2, 3});
+        Run run = new Run(11, 32);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.trainer.fit(run.model, run.train, null, 1,
+                new BackupAndRestore(dir, 0, true))).hasMessageContaining(BackupAndRestore.FILE);
+        // another model's backup: the mismatch names the file and the key
+        Run other = new Run(12, 32);
+        other.trainer.fit(other.model, other.train, null, 1, new BackupAndRestore(dir, 0, false));
+        Run wider = new Run(13, 32);
+        dev.jumbo.nn.Sequential m2 = new dev.jumbo.nn.Sequential(new dev.jumbo.nn.Linear(8, 5, new dev.jumbo.tensor.Rng(1)));
+        Trainer t2 = Trainer.builder().optimizer(new dev.jumbo.optim.SGD(m2.parameters(), 0.1)).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t2.fit(m2, wider.train, null, 1,
+                new BackupAndRestore(dir, 0, true))).hasMessageContaining(BackupAndRestore.FILE);
+    }
 }
