@@ -39,8 +39,12 @@ public final class Model {
         }
     }
 
-    /** Writes {@code model} (a zoo model or a Sequential of spec layers) to {@code dir}. */
+    /** Writes {@code model} (a zoo model or a Sequential of spec layers) to {@code dir}, creating its parents. */
     public static void save(Path dir, Module model, List<String> classNames) throws IOException {
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
         String spec = ModelSpec.of(model).toJson();
         Map<String, byte[]> extra = classNames.isEmpty() ? Map.of()
                 : Map.of(CLASSES, (String.join("\n", classNames) + "\n").getBytes(StandardCharsets.UTF_8));
