@@ -246,8 +246,8 @@ public final class Trainer {
     }
 
     /**
-     * Class probabilities (softmax of the logits) for {@code input}, a batch [N, ...] or one example
-     * without the batch dimension (then the result is [C]).
+     * Class probabilities [N, C] (softmax of the logits over the last axis) for a batch {@code input}
+     * [N, ...], computed in eval mode without recording gradients.
      */
     public Tensor predict(Module model, Tensor input) {
         return predictWith(model, input);
