@@ -8,13 +8,10 @@ import dev.jumbo.io.AtomicFiles;
 import dev.jumbo.nn.Model;
 import dev.jumbo.nn.ModelSpec;
 import dev.jumbo.nn.Module;
-import dev.jumbo.optim.Adam;
-import dev.jumbo.optim.AdamW;
 import dev.jumbo.optim.CosineAnnealingLR;
 import dev.jumbo.optim.LrScheduler;
 import dev.jumbo.optim.Optimizer;
-import dev.jumbo.optim.RMSprop;
-import dev.jumbo.optim.SGD;
+import dev.jumbo.optim.Optimizers;
 import dev.jumbo.tensor.Rng;
 import dev.jumbo.train.BackupAndRestore;
 import dev.jumbo.train.Callback;
@@ -189,18 +186,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Optimizer optimizer(Module net) {
-        return switch (optimizer) {
-            case "sgd" -> new SGD(wd(SGD.options().lr(lr).momentum(momentum)), net.parameters());
-            case "adam" -> new Adam(wd(Adam.options().lr(lr)), net.parameters());
-            case "adamw" -> new AdamW(wd(AdamW.options().lr(lr)), net.parameters());
-            case "rmsprop" -> new RMSprop(wd(RMSprop.options().lr(lr)), net.parameters());
-            default -> throw new IllegalArgumentException("train: --optimizer '" + optimizer
-                    + "': expected sgd, adam, adamw or rmsprop");
-        };
-    }
-
-    private <T extends dev.jumbo.optim.OptimizerOptions<T>> T wd(T o) {
-        return weightDecay == null ? o : o.weightDecay(weightDecay);
+        Map<String, Double> options = new LinkedHashMap<>();
+        options.put("lr", lr);
+        if (weightDecay != null) {
+            options.put("weight_decay", weightDecay);
+        }
+        if (optimizer.equalsIgnoreCase("sgd")) {
+            options.put("momentum", momentum);
+        }
+        return Optimizers.create(optimizer, net.parameters(), options);
     }
 
     private void writeRunJson(Path dir) throws java.io.IOException {

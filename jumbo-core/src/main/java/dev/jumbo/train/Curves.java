@@ -92,7 +92,7 @@ public final class Curves {
         int n = rows.size();
         double xMin = 1;
         double xMax = Math.max(2, n);
-        double xStep = Math.max(1, niceStep((xMax - xMin) / 8));
+        double xStep = n <= 12 ? 1 : Math.max(1, niceStep((xMax - xMin) / 8));
         Axes ax = new Axes(left, right, top, bottom, xMin, xMax, yMin, yMax);
 
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
