@@ -55,13 +55,13 @@ public final class TrainCommand implements Callable<Integer> {
     String model;
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "fashion-mnist or mnist (default ${DEFAULT-VALUE}).")
     String data;
-    @Option(names = "--epochs", defaultValue = "10")
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs to train (default ${DEFAULT-VALUE}).")
     int epochs;
-    @Option(names = "--batch", defaultValue = "64")
+    @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
     @Option(names = "--optimizer", defaultValue = "adamw", description = "sgd, adam, adamw or rmsprop (default ${DEFAULT-VALUE}).")
     String optimizer;
-    @Option(names = "--lr", defaultValue = "1e-3")
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default ${DEFAULT-VALUE}).")
     double lr;
     @Option(names = "--weight-decay", description = "Weight decay (default: the optimizer's PyTorch default).")
     Double weightDecay;
@@ -71,7 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
     String schedule;
     @Option(names = "--clip-norm", defaultValue = "0", description = "Clip the gradient norm (0: off).")
     double clipNorm;
-    @Option(names = "--seed", defaultValue = "1")
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the weights, the split and the shuffling (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--out", description = "Run directory (default runs/<model>).")
     Path out;
