@@ -159,7 +159,11 @@ class TrainerTest {
         assertThat(rows.get(1).get("lr")).isCloseTo(0.005, within(1e-9)); // group options are float32
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img.getWidth()).isEqualTo(Curves.W);
-        assertThat(bar.toString()).contains("Epoch 3/3").contains("val_acc");
+        assertThat(bar.toString()).contains("Epoch 3/3").contains("val_acc").doesNotContain("\r");
+        java.io.ByteArrayOutputStream tty = new java.io.ByteArrayOutputStream();
+        Run again = new Run(9, 64);
+        again.trainer.fit(again.model, again.train, again.val, 1, new ProgressBar(new java.io.PrintStream(tty, true), true));
+        assertThat(tty.toString()).startsWith("\rEpoch 1/1").endsWith("\n");
     }
 
     @Test
