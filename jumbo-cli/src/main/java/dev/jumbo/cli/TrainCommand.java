@@ -164,8 +164,6 @@ public final class TrainCommand implements Callable<Integer> {
                     .add("epochs", "epochs", rows.size(), "")
                     .add("train_examples", "training examples", trainSet.size(), "")
                     .add("train_loss", "final training loss", history.last().getOrDefault("loss", last(rows, "loss")), "")
-                    .add("val_accuracy", "final validation accuracy", last(rows, "val_accuracy"), "")
-                    .add("best_val_accuracy", "best validation accuracy", bestVal, "")
                     .add("test_loss", "test loss", ev.loss(), "")
                     .add("test_accuracy", "test accuracy", ev.accuracy(), "")
                     .add("test_top5_accuracy", "test top-5 accuracy", ev.topKAccuracy(), "")
@@ -173,6 +171,10 @@ public final class TrainCommand implements Callable<Integer> {
                     .add("seconds", "wall time", (System.nanoTime() - t0) / 1e9, "s")
                     .add("resumed", "resumed", backup.restored(), "")
                     .add("out", "run directory", dir.toString(), "");
+            if (Double.isFinite(bestVal)) { // JSON has no NaN: without a validation set these keys are absent
+                f.add("val_accuracy", "final validation accuracy", last(rows, "val_accuracy"), "")
+                        .add("best_val_accuracy", "best validation accuracy", bestVal, "");
+            }
             if (early != null) {
                 f.add("early_stopped", "early stopped", early.stoppedEpoch() >= 0, "");
             }
