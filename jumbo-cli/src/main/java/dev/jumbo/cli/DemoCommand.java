@@ -2,6 +2,7 @@ package dev.jumbo.cli;
 
 import dev.jumbo.kernels.Parallel;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
@@ -11,10 +12,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jumbo demo}: the main demo, one stage per capability as they land. Today: the engine
- * (SIMD GEMM throughput, and a network trained from scratch with autograd, profiled).
+ * (SIMD GEMM throughput, and a network trained from scratch with autograd, profiled), then LeNet-5
+ * trained on Fashion-MNIST with the real {@code jumbo train}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The main demo: the engine's SGEMM and a network trained with autograd, profiled.")
+        description = "The main demo: the engine's SGEMM, a network trained with autograd (profiled), LeNet-5 on Fashion-MNIST.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the figures as one JSON line.")
@@ -32,14 +34,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--probe-seconds", defaultValue = "1.0", description = "How long the SGEMM probe runs (default ${DEFAULT-VALUE}).")
     double probeSeconds;
 
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs of LeNet-5 on Fashion-MNIST (default ${DEFAULT-VALUE}; 0 skips the stage).")
+    int epochs;
+
+    @Option(names = "--limit", defaultValue = "-1", description = "Train and test on the first N images only (default: all).")
+    int limit;
+
+    @Option(names = "--out", defaultValue = "runs/demo-lenet5", description = "Run directory of the training stage (default ${DEFAULT-VALUE}).")
+    Path out;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        err.println("jumbo demo: stage 1/1, the engine (" + Parallel.threads() + " threads, "
+        int stages = epochs > 0 ? 2 : 1;
+        err.println("jumbo demo: stage 1/" + stages + ", the engine (" + Parallel.threads() + " threads, "
                 + FloatVector.SPECIES_PREFERRED.length() + " float lanes)");
         GemmProbe.Result gemm = GemmProbe.run(gemmSize, probeSeconds);
         err.printf("  sgemm   n=%d  %.1f GFLOP/s%n", gemm.n(), gemm.gflops());
@@ -48,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("One training step, as the profiler counted it:");
             out.println(r.profileTable());
         }
-        new Figures("jumbo demo: engine")
+        Figures figures = new Figures("jumbo demo")
                 .add("threads", "compute threads", Parallel.threads(), "")
                 .add("gemm_n", "SGEMM probe n", gemm.n(), "")
                 .add("gemm_gflops", "SGEMM probe", gemm.gflops(), "GFLOP/s")
@@ -62,8 +74,18 @@ public final class DemoCommand implements Callable<Integer> {
                 .add("step_macs", "MACs per step (profiler)", r.macsPerStep(), "")
                 .add("step_flops", "FLOPs per step (profiler)", r.flopsPerStep(), "")
                 .add("step_peak_bytes", "peak live tensor memory per step", r.peakBytesPerStep(), "bytes")
-                .add("step_allocated_bytes", "heap allocated per step (caller thread)", r.allocatedBytesPerStep(), "bytes")
-                .print(out, json);
+                .add("step_allocated_bytes", "heap allocated per step (caller thread)", r.allocatedBytesPerStep(), "bytes");
+        if (epochs > 0) {
+            err.println("jumbo demo: stage 2/2, training LeNet-5 on Fashion-MNIST for " + epochs + " epoch(s)");
+            TrainingDemo.Result t = TrainingDemo.run(epochs, limit, seed, this.out, err);
+            figures.add("train_epochs", "LeNet-5 epochs", t.summary().path("epochs").asInt(), "")
+                    .add("train_examples", "training images", t.summary().path("train_examples").asInt(), "")
+                    .add("train_images_per_s", "training throughput", t.summary().path("train_images_per_s").asDouble(), "images/s")
+                    .add("test_loss", "test loss", t.summary().path("test_loss").asDouble(), "")
+                    .add("test_accuracy", "test accuracy", t.summary().path("test_accuracy").asDouble(), "")
+                    .add("run_dir", "run directory (model, metrics, curves.png)", t.runDir().toString(), "");
+        }
+        figures.print(out, json);
         return 0;
     }
 }

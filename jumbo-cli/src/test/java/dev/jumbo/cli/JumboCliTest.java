@@ -134,7 +134,7 @@ class JumboCliTest {
 
     @Test
     void demoTrainsTheSpiralNetworkAndReportsTheProfile() throws Exception {
-        Run r = run("demo", "--json", "--steps", "150", "--gemm-size", "64", "--probe-seconds", "0.05");
+        Run r = run("demo", "--json", "--steps", "150", "--gemm-size", "64", "--probe-seconds", "0.05", "--epochs", "0");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
         assertThat(j.get("spiral_first_loss").asDouble()).isBetween(0.9, 1.3); // about ln 3 at the start
@@ -144,5 +144,20 @@ class JumboCliTest {
         long forward = 600L * (2 * 64 + 64 * 64 + 64 * 3);
         assertThat(j.get("step_macs").asLong()).isEqualTo(forward + 2 * forward - 600L * 2 * 64);
         assertThat(j.get("step_peak_bytes").asLong()).isPositive();
+    }
+
+    @Test
+    void demoTrainingStageRunsTheRealTrainCommand(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.jumbo.data.FashionMnist.installed().isInstalled(),
+                "Fashion-MNIST is not installed; .ci/run installs it");
+        Path out = tmp.resolve("demo-run");
+        Run r = run("demo", "--json", "--steps", "20", "--gemm-size", "64", "--probe-seconds", "0.05",
+                "--epochs", "1", "--limit", "640", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.lastLine());
+        assertThat(j.get("train_epochs").asInt()).isEqualTo(1);
+        assertThat(j.get("test_accuracy").asDouble()).isBetween(0.2, 1.0); // 640 images, one epoch: well above chance
+        assertThat(out.resolve("metrics.csv")).exists();
+        assertThat(out.resolve("curves.png")).exists();
     }
 }
