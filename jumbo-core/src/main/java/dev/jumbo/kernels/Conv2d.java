@@ -22,7 +22,7 @@ public final class Conv2d {
 
     /**
      * Layers with at most this many output channels per group compute grad weight with
-     * {@link ConvGemm#panelDots}; when, in addition, the unfolded rows (cin/groups*kh*kw) are at
+     * {@link ConvGemm#panelDotLanes}; when, in addition, the unfolded rows (cin/groups*kh*kw) are at
      * most {@link #SMALL_KDIM}, forward and grad input use {@link ConvGemm#smallTimesPanel}. Measured
      * here: LeNet conv1 (6 x 25) is 2x faster than SGEMM on both; for LeNet conv2 (16 x 150) SGEMM
      * wins forward and grad input, the dot products win grad weight.
@@ -30,15 +30,20 @@ public final class Conv2d {
     static final int SMALL_COUT = Integer.getInteger("jumbo.conv.smallCout", 16);
     static final int SMALL_KDIM = Integer.getInteger("jumbo.conv.smallKdim", 64);
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     /** A per-thread buffer of at least {@code size} floats; contents undefined. */
     static float[] scratch(int size) {
+        return scratch(0, size);
+    }
+
+    /** Per-thread buffer {@code which} (0: im2col columns, 1: grad-weight lane sums), grown to {@code size}. */
+    private static float[] scratch(int which, int size) {
         float[][] holder = SCRATCH.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
+        if (holder[which].length < size) {
+            holder[which] = new float[size];
         }
-        return holder[0];
+        return holder[which];
     }
 
     /** y = conv(x, weight) + bias; {@code bias} may be null. Overwrites y. */
@@ -107,6 +112,11 @@ public final class Conv2d {
             // one buffer: [col | dcol]
             float[] buf = pointwise ? null : scratch(2 * colSize);
             float[] pw = null;
+            // grad weight of small layers: one vector of lane sums per weight, reduced after the last image
+            float[] lanes = dw != null && smallW ? scratch(1, wSize * ConvGemm.lanes()) : null;
+            if (lanes != null) {
+                Arrays.fill(lanes, 0, wSize * ConvGemm.lanes(), 0f);
+            }
             if (dw != null) {
                 pw = chunk == 0 ? dw : new float[wSize];
                 if (chunk == 0) {
@@ -129,7 +139,8 @@ public final class Conv2d {
                         }
                         // dW_g [coutG, kdim] += dY_g [coutG, P] x col^T [P, kdim]
                         if (smallW) {
-                            ConvGemm.panelDots(g.coutG, g.kdim, g.pixels, dy, dyg, b, bo, pw, grp * g.coutG * g.kdim);
+                            ConvGemm.panelDotLanes(g.coutG, g.kdim, g.pixels, dy, dyg, b, bo, lanes,
+                                    grp * g.coutG * g.kdim * ConvGemm.lanes());
                         } else {
                             Sgemm.sgemm(false, true, g.coutG, g.kdim, g.pixels, 1f, dy, dyg, g.pixels,
                                     b, bo, g.pixels, 1f, pw, grp * g.coutG * g.kdim, g.kdim);
@@ -157,6 +168,9 @@ public final class Conv2d {
                         }
                     }
                 }
+            }
+            if (lanes != null) {
+                ConvGemm.reduceLanes(wSize, lanes, 0, pw, 0);
             }
         });
         if (dw != null) {

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The two matrix products of a convolution with few output channels (LeNet-sized layers), where a
  * general packed GEMM spends more time packing than multiplying: a small matrix times a long
- * pixel panel ({@link #smallTimesPanel}), and panel-by-panel dot products ({@link #panelDots}).
+ * pixel panel ({@link #smallTimesPanel}), and panel-by-panel dot products ({@link #panelDotLanes}).
  * Both vectorize along the pixels, keep 8 accumulators in registers and read every operand once.
  *
  * <pre>{@code
@@ -105,34 +105,52 @@ final class ConvGemm {
     }
 
     /**
-     * C[i, j] += sum_p A[i, p] * B[j, p] for i < m, j < n, p < P: A and B row-major with leading
-     * dimension P, C with leading dimension n. (Grad weight: dY x col^T.)
+     * Lane partial sums of C[i, j] = sum_p A[i, p] * B[j, p] for i < m, j < n, p < P: A and B
+     * row-major with leading dimension P; V holds one vector of partial sums per (i, j) at
+     * {@code vOff + (i*n + j)*L} and is added to, so many images accumulate without a horizontal
+     * sum each (with P = 100, LeNet conv2's grad weight, those sums cost as much as the products).
+     * {@link #reduceLanes} turns V into C once at the end. (Grad weight: dY x col^T.)
      */
-    static void panelDots(int m, int n, int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    static void panelDotLanes(int m, int n, int pixels, float[] a, int aOff, float[] b, int bOff, float[] v, int vOff) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = 0;
             for (; j + 2 <= n; j += 2) {
-                dots4x2(pixels, a, aOff + i * pixels, b, bOff + j * pixels, c, cOff + i * n + j, n);
+                dots4x2(pixels, a, aOff + i * pixels, b, bOff + j * pixels, v, vOff + (i * n + j) * L, n * L);
             }
             for (; j < n; j++) {
                 for (int r = 0; r < 4; r++) {
-                    c[cOff + (i + r) * n + j] += dot(pixels, a, aOff + (i + r) * pixels, b, bOff + j * pixels);
+                    dot(pixels, a, aOff + (i + r) * pixels, b, bOff + j * pixels, v, vOff + ((i + r) * n + j) * L);
                 }
             }
         }
         for (; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                c[cOff + i * n + j] += dot(pixels, a, aOff + i * pixels, b, bOff + j * pixels);
+                dot(pixels, a, aOff + i * pixels, b, bOff + j * pixels, v, vOff + (i * n + j) * L);
             }
         }
     }
 
-    private static void dots4x2(int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+    /** The number of floats {@link #panelDotLanes} needs per (i, j) entry. */
+    static int lanes() {
+        return L;
+    }
+
+    /** c[cOff + q] += sum of the lanes of V's vector q, for q < count, in {@link Lanes}' fixed order. */
+    static void reduceLanes(int count, float[] v, int vOff, float[] c, int cOff) {
+        for (int q = 0; q < count; q++) {
+            c[cOff + q] += Lanes.sum(FloatVector.fromArray(S, v, vOff + q * L));
+        }
+    }
+
+    /** Lane sums of a 4x2 block of dot products; row r, column c at {@code vOff + r*ldv + c*L}. */
+    private static void dots4x2(int pixels, float[] a, int aOff, float[] b, int bOff, float[] v, int vOff, int ldv) {
+        FloatVector s00 = FloatVector.fromArray(S, v, vOff), s01 = FloatVector.fromArray(S, v, vOff + L);
+        FloatVector s10 = FloatVector.fromArray(S, v, vOff + ldv), s11 = FloatVector.fromArray(S, v, vOff + ldv + L);
+        FloatVector s20 = FloatVector.fromArray(S, v, vOff + 2 * ldv);
+        FloatVector s21 = FloatVector.fromArray(S, v, vOff + 2 * ldv + L);
+        FloatVector s30 = FloatVector.fromArray(S, v, vOff + 3 * ldv);
+        FloatVector s31 = FloatVector.fromArray(S, v, vOff + 3 * ldv + L);
         for (int p = 0; p < pixels; p += L) {
             VectorMask<Float> mask = S.indexInRange(p, pixels);
             FloatVector b0 = FloatVector.fromArray(S, b, bOff + p, mask);
@@ -150,23 +168,23 @@ final class ConvGemm {
             s30 = a3.fma(b0, s30);
             s31 = a3.fma(b1, s31);
         }
-        c[cOff] += Lanes.sum(s00);
-        c[cOff + 1] += Lanes.sum(s01);
-        c[cOff + ldc] += Lanes.sum(s10);
-        c[cOff + ldc + 1] += Lanes.sum(s11);
-        c[cOff + 2 * ldc] += Lanes.sum(s20);
-        c[cOff + 2 * ldc + 1] += Lanes.sum(s21);
-        c[cOff + 3 * ldc] += Lanes.sum(s30);
-        c[cOff + 3 * ldc + 1] += Lanes.sum(s31);
+        s00.intoArray(v, vOff);
+        s01.intoArray(v, vOff + L);
+        s10.intoArray(v, vOff + ldv);
+        s11.intoArray(v, vOff + ldv + L);
+        s20.intoArray(v, vOff + 2 * ldv);
+        s21.intoArray(v, vOff + 2 * ldv + L);
+        s30.intoArray(v, vOff + 3 * ldv);
+        s31.intoArray(v, vOff + 3 * ldv + L);
     }
 
-    private static float dot(int pixels, float[] a, int aOff, float[] b, int bOff) {
-        FloatVector s = FloatVector.zero(S);
+    private static void dot(int pixels, float[] a, int aOff, float[] b, int bOff, float[] v, int vOff) {
+        FloatVector s = FloatVector.fromArray(S, v, vOff);
         for (int p = 0; p < pixels; p += L) {
             VectorMask<Float> mask = S.indexInRange(p, pixels);
             s = FloatVector.fromArray(S, a, aOff + p, mask).fma(FloatVector.fromArray(S, b, bOff + p, mask), s);
         }
-        return Lanes.sum(s);
+        s.intoArray(v, vOff);
     }
 
     /** Sum of x[off .. off+len), vectorized (lane partial sums, then reduced). */
