@@ -92,6 +92,26 @@ class Pool2dTest {
         }
     }
 
+    @Test
+    void twoByTwoFastPathKeepsTiesNaNAndInfinityRules() {
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        // six 2x2 windows side by side: ties, NaN second, all -inf, +inf with -inf, two NaNs, max bottom right
+        float[] x = {
+            1, 1, 0, nan, -inf, -inf, inf, 2, 5, nan, 0, 1,
+            1, 1, 7, 9, -inf, -inf, -inf, 3, nan, 0, 2, 3};
+        float[] y = new float[6];
+        int[] arg = new int[6];
+        Pool2d.maxForward(1, 2, 12, 2, 2, 2, 2, 0, 0, x, 0, y, 0, arg);
+        assertThat(arg).containsExactly(0, 3, 4, 6, 9, 23);
+        assertThat(y[0]).isEqualTo(1f);
+        assertThat(y[1]).isNaN();
+        assertThat(y[2]).isEqualTo(-inf);
+        assertThat(y[3]).isEqualTo(inf);
+        assertThat(y[4]).isNaN();
+        assertThat(y[5]).isEqualTo(3f);
+    }
+
     @ParameterizedTest(name = "{0}x{1} -> {2}x{3}")
     @CsvSource({"7, 7, 1, 1", "17, 9, 5, 4", "5, 6, 7, 6", "1, 1, 3, 2", "10, 10, 3, 3"})
     void adaptiveAverageUsesPyTorchWindows(int h, int w, int oh, int ow) {
