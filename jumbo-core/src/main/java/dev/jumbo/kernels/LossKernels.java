@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The row's loss is {@code sum_c q_c (lse - x_c) = Q lse - sum_c q_c x_c} with {@code Q = sum_c q_c}
  * and {@code lse} the log-sum-exp of the row, and its gradient is {@code Q softmax(x) - q}. The
  * forward needs one log-sum-exp pass over the logits and no [N,C] temporary; the backward one pass
- * that writes the gradient. Weights {@code w} may be {@code null} (all ones).
+ * that writes the gradient. Weights {@code w} may be {@code null} (all ones). Exponentials use
+ * {@link ExactVectorMath}, so the bits do not change when the JIT compiles these loops.
  *
  * <pre>{@code
  * LossKernels.crossEntropyForward(x, 0, n, c, 1, targets, 0, null, null, 0, -100, 0f, lse, loss);
@@ -39,12 +40,12 @@ public final class LossKernels {
     public static void crossEntropyForward(float[] x, int xOff, int outer, int c, int inner, int[] t, int tOff,
                                            float[] y, int yOff, float[] w, int ignoreIndex, float smoothing,
                                            float[] lse, float[] loss) {
-        Softmax.forward(Softmax.Mode.LOGSUMEXP, x, xOff, outer, c, inner, lse, 0);
         int rows = outer * inner;
         float wSum = weightSum(w, c);
         Parallel.forRange(0, rows, Math.max(1, GRAIN / c), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int base = xOff + (r / inner) * c * inner + r % inner;
+                lse[r] = logSumExp(x, base, c, inner);
                 if (t != null) {
                     int target = t[tOff + r];
                     if (target == ignoreIndex) {
@@ -126,6 +127,45 @@ public final class LossKernels {
         });
     }
 
+    /**
+     * Log-sum-exp of one row (stride {@code inner}), max-shifted. Uses {@link ExactVectorMath} and
+     * scalar {@code Math.exp}/{@code Math.log}, whose bits do not change once the JIT compiles the loop.
+     */
+    static float logSumExp(float[] x, int base, int c, int inner) {
+        if (inner != 1) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < c; k++) {
+                m = Math.max(m, x[base + k * inner]);
+            }
+            float shift = m == Float.NEGATIVE_INFINITY ? 0f : m;
+            double sum = 0;
+            for (int k = 0; k < c; k++) {
+                sum += (float) Math.exp(x[base + k * inner] - shift);
+            }
+            return shift + (float) Math.log(sum);
+        }
+        int bound = S.loopBound(c);
+        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int k = 0;
+        for (; k < bound; k += L) {
+            mv = mv.max(FloatVector.fromArray(S, x, base + k));
+        }
+        float m = mv.reduceLanes(VectorOperators.MAX); // max is exact in any order
+        for (; k < c; k++) {
+            m = Math.max(m, x[base + k]);
+        }
+        float shift = m == Float.NEGATIVE_INFINITY ? 0f : m; // all -inf: exp gives zeros, not NaN
+        FloatVector acc = FloatVector.zero(S);
+        for (k = 0; k < bound; k += L) {
+            acc = acc.add(ExactVectorMath.exp(FloatVector.fromArray(S, x, base + k).sub(shift)));
+        }
+        double sum = ExactVectorMath.sumLanes(acc);
+        for (; k < c; k++) {
+            sum += (float) Math.exp(x[base + k] - shift);
+        }
+        return shift + (float) Math.log(sum);
+    }
+
     /** Writes {@code a * exp(x_k - lse)} for the row's c elements (stride {@code inner}). */
     private static void scaledSoftmax(float[] x, int base, int c, int inner, float lse, float a, float[] out, int ob) {
         if (inner != 1) {
@@ -136,7 +176,7 @@ public final class LossKernels {
         }
         int k = 0;
         for (int bound = S.loopBound(c); k < bound; k += L) {
-            FloatVector.fromArray(S, x, base + k).sub(lse).lanewise(VectorOperators.EXP).mul(a).intoArray(out, ob + k);
+            ExactVectorMath.exp(FloatVector.fromArray(S, x, base + k).sub(lse)).mul(a).intoArray(out, ob + k);
         }
         for (; k < c; k++) {
             out[ob + k] = a * (float) Math.exp(x[base + k] - lse);

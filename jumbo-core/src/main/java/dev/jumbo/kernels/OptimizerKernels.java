@@ -227,7 +227,7 @@ public final class OptimizerKernels {
                 FloatVector v = FloatVector.fromArray(S, x, off + i);
                 acc = v.fma(v, acc);
             }
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = ExactVectorMath.sumLanes(acc); // lane order: the same bits in every JIT tier
             for (; i < end; i++) {
                 s += (double) x[off + i] * x[off + i];
             }

@@ -131,8 +131,8 @@ public final class OneCycleLR extends EpochLrScheduler {
     protected double lrAt(int group, int epoch) {
         double initial = baseLrs[group];
         double min = initial / finalDivFactor;
-        return epoch <= phase1End ? anneal(initial, maxLrs[group], epoch / phase1End)
-                : anneal(maxLrs[group], min, (epoch - phase1End) / (totalSteps - 1 - phase1End));
+        return epoch <= phase1End ? anneal(initial, maxLrs[group], phase1Pct(epoch))
+                : anneal(maxLrs[group], min, phase2Pct(epoch));
     }
 
     @Override
@@ -142,11 +142,21 @@ public final class OneCycleLR extends EpochLrScheduler {
             return;
         }
         int epoch = lastEpoch();
-        double m = epoch <= phase1End ? anneal(maxMomentum, baseMomentum, epoch / phase1End)
-                : anneal(baseMomentum, maxMomentum, (epoch - phase1End) / (totalSteps - 1 - phase1End));
+        double m = epoch <= phase1End ? anneal(maxMomentum, baseMomentum, phase1Pct(epoch))
+                : anneal(baseMomentum, maxMomentum, phase2Pct(epoch));
         for (ParamGroup g : optimizer.paramGroups()) {
             g.set(momentumKey, m);
         }
+    }
+
+    /** Progress through the warm-up phase; a phase ending at step 0 is complete there (PyTorch divides by 0). */
+    private double phase1Pct(int epoch) {
+        return phase1End <= 0 ? 1 : epoch / phase1End;
+    }
+
+    private double phase2Pct(int epoch) {
+        double span = totalSteps - 1 - phase1End;
+        return span <= 0 ? 1 : (epoch - phase1End) / span;
     }
 
     /** Cosine from {@code start} (pct 0) to {@code end} (pct 1). */

@@ -36,6 +36,7 @@ public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();
     private final List<Tensor> params = new ArrayList<>();
     private final String[] bufferNames;
+    private final Map<String, Double> defaults;
     private int[] steps = new int[0];
     private float[][][] buffers = new float[0][][];
 
@@ -47,6 +48,7 @@ public abstract class Optimizer {
     protected Optimizer(String name, Map<String, Double> defaults, String[] bufferNames, List<ParamGroup> groups) {
         this.name = name;
         this.bufferNames = bufferNames.clone();
+        this.defaults = new LinkedHashMap<>(defaults);
         if (groups.isEmpty()) {
             throw new IllegalArgumentException(name + ": no parameter groups: expected at least one");
         }
@@ -92,9 +94,9 @@ public abstract class Optimizer {
         }
     }
 
-    /** Adds a group (e.g. unfrozen layers); missing options come from {@code defaults}. */
-    public void addParamGroup(ParamGroup group, OptimizerOptions<?> defaults) {
-        addParamGroup(group, defaults.values());
+    /** Adds a group (e.g. layers unfrozen mid-training); options it does not set come from the defaults. */
+    public void addParamGroup(ParamGroup group) {
+        addParamGroup(group, defaults);
     }
 
     /** Checks a group's options; throws naming the option, its value and the group. */
@@ -248,6 +250,19 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(name + ".loadStateDict: the state has more than " + groups.size()
                     + " param groups: expected " + groups.size());
         }
+        List<String> known = new ArrayList<>(Arrays.asList(bufferNames));
+        known.add("step");
+        for (String key : state.keySet()) {
+            if (!key.startsWith("state.")) {
+                continue;
+            }
+            String[] parts = key.split("\\.", 3);
+            int index = parts.length == 3 && parts[1].matches("\\d{1,9}") ? Integer.parseInt(parts[1]) : -1;
+            if (index < 0 || index >= params.size() || !known.contains(parts[2])) {
+                throw new IllegalArgumentException(name + ".loadStateDict: unknown key '" + key + "': expected state.<0.."
+                        + (params.size() - 1) + ">.<" + String.join("|", known) + ">");
+            }
+        }
         for (int i = 0; i < params.size(); i++) {
             Tensor s = state.get("state." + i + ".step");
             if (s == null) {
@@ -268,10 +283,14 @@ public abstract class Optimizer {
                 newBuffers[i][k] = b.toFloatArray();
             }
         }
+        for (int gi = 0; gi < groups.size(); gi++) { // validate on copies first: nothing changes on a bad value
+            ParamGroup trial = new ParamGroup(groups.get(gi).params());
+            groups.get(gi).options().forEach(trial::set);
+            newOptions.get(gi).forEach(trial::set);
+            validate(trial, gi);
+        }
         for (int gi = 0; gi < groups.size(); gi++) {
-            ParamGroup g = groups.get(gi);
-            newOptions.get(gi).forEach(g::set);
-            validate(g, gi);
+            newOptions.get(gi).forEach(groups.get(gi)::set);
         }
         steps = newSteps;
         buffers = newBuffers;

@@ -104,6 +104,18 @@ class LrSchedulerTest {
         assertThatThrownBy(s::step).hasMessageContaining("at most 10 steps");
     }
 
+    @Test
+    void oneCycleWithAOneStepWarmupOrOneStepTotalStaysFinite() {
+        SGD opt = sgd(0.1);
+        OneCycleLR s = OneCycleLR.builder(0.1, 10).pctStart(0.1).build(opt); // warm-up ends at step 0
+        assertThat(opt.lr()).isCloseTo(0.1, within(1e-8));
+        s.step();
+        assertThat(opt.lr()).isLessThan(0.1).isGreaterThan(0);
+        SGD one = sgd(0.1);
+        OneCycleLR.builder(0.1, 1).build(one);
+        assertThat(one.lr()).isFinite();
+    }
+
     private static double min(double start, double end, double pct) {
         return end + (start - end) / 2 * (Math.cos(Math.PI * pct) + 1); // PyTorch's _annealing_cos
     }

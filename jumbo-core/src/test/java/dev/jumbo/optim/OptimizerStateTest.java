@@ -105,7 +105,16 @@ class OptimizerStateTest {
         Map<String, Tensor> negative = new HashMap<>(opt.stateDict());
         negative.put("param_groups.0.lr", Tensor.scalar(-1f));
         assertThatThrownBy(() -> opt.loadStateDict(negative)).hasMessageContaining("lr = -1");
+        Map<String, Tensor> adamState = new HashMap<>(opt.stateDict());
+        adamState.put("state.0.exp_avg", Tensor.zeros(3));
+        assertThatThrownBy(() -> opt.loadStateDict(adamState))
+                .hasMessageContaining("unknown key 'state.0.exp_avg'").hasMessageContaining("momentum_buffer");
+        Map<String, Tensor> tooMany = new HashMap<>(opt.stateDict());
+        tooMany.put("state.5.step", Tensor.ofInts(new int[] {1}));
+        assertThatThrownBy(() -> opt.loadStateDict(tooMany)).hasMessageContaining("'state.5.step'");
         assertThat(opt.stepCount(0)).isEqualTo(1);
+        assertThat(opt.lr()).isEqualTo((float) 0.1);
+        assertThat(opt.stateDict().get("state.0.momentum_buffer").shape()).containsExactly(3);
     }
 
     /** Bytes the calling thread allocates per {@code step()}, after warm-up (the least of a few runs). */

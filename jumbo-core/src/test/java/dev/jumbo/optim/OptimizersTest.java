@@ -97,6 +97,13 @@ class OptimizersTest {
             assertThat((double) fast.toFloatArray()[i]).isCloseTo(rf[i], org.assertj.core.api.Assertions.within(1e-5));
             assertThat((double) slow.toFloatArray()[i]).isCloseTo(rs[i], org.assertj.core.api.Assertions.within(1e-5));
         }
+        Tensor late = Tensor.ones(2).requiresGrad(true);
+        opt.addParamGroup(new ParamGroup(List.of(late)).set("momentum", 0));
+        assertThat(opt.lr(2)).isEqualTo((float) 0.1);
+        assertThat(opt.params()).hasSize(3);
+        late.sum().backward();
+        opt.step();
+        assertThat(late.toFloatArray()).containsOnly(1f - (float) 0.1);
         opt.setLr(1, 0.5);
         assertThat(opt.paramGroups().get(1).lr()).isEqualTo(0.5);
         assertThat(opt.paramGroups().get(0).lr()).isEqualTo((float) 0.1);
@@ -137,5 +144,21 @@ class OptimizersTest {
                 .hasMessageContaining("appears twice");
         Tensor view = Tensor.zeros(3, 2).t().detach().requiresGrad(true);
         assertThatThrownBy(() -> new SGD(List.of(view), 0.1)).hasMessageContaining("not a contiguous");
+    }
+
+    @Test
+    void createByName() {
+        List<Tensor> ps = List.of(Tensor.zeros(2).requiresGrad(true));
+        Optimizer o = Optimizers.create("AdamW", ps, java.util.Map.of("lr", 3e-4, "weight_decay", 0.05));
+        assertThat(o).isInstanceOf(AdamW.class);
+        assertThat(o.lr()).isEqualTo((float) 3e-4);
+        assertThat(o.paramGroups().get(0).get("weight_decay")).isEqualTo((float) 0.05);
+        assertThat(Optimizers.create("sgd", ps, java.util.Map.of())).isInstanceOf(SGD.class);
+        assertThatThrownBy(() -> Optimizers.create("lion", ps, java.util.Map.of()))
+                .hasMessageContaining("optimizer 'lion'").hasMessageContaining("adamw");
+        assertThatThrownBy(() -> Optimizers.create("sgd", ps, java.util.Map.of("beta1", 0.9)))
+                .hasMessageContaining("unknown option 'beta1'");
+        assertThatThrownBy(() -> Optimizers.create("adam", ps, java.util.Map.of("lr", -1.0)))
+                .hasMessageContaining("lr = -1");
     }
 }

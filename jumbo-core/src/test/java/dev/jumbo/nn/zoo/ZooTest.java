@@ -7,11 +7,50 @@ import dev.jumbo.nn.Module;
 import dev.jumbo.tensor.Autograd;
 import dev.jumbo.tensor.Rng;
 import dev.jumbo.tensor.Tensor;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ZooTest {
+    /** torchvision 0.28's parameter counts and state dict keys with shapes (torchvision_state_dicts.py). */
+    private static JsonNode torchvision;
+
+    @BeforeAll
+    static void load() throws Exception {
+        try (InputStream in = ZooTest.class.getResourceAsStream("torchvision_state_dicts.json")) {
+            torchvision = new ObjectMapper().readTree(in);
+        }
+    }
+
+    /** Same keys in the same order with the same shapes as torchvision's state dict, so its files load. */
+    private static void assertTorchvisionStateDict(String name, Module m) {
+        JsonNode ref = torchvision.get(name);
+        assertThat(m.parameterCount()).isEqualTo(ref.get("parameters").longValue());
+        List<String> expected = new ArrayList<>();
+        ref.get("state_dict").forEach(e -> {
+            StringBuilder sb = new StringBuilder(e.get(0).asText()).append(' ');
+            for (int i = 1; i < e.size(); i++) {
+                sb.append(i > 1 ? "," : "").append(e.get(i).intValue());
+            }
+            expected.add(sb.toString());
+        });
+        List<String> actual = new ArrayList<>();
+        m.stateDict().forEach((k, v) -> {
+            StringBuilder sb = new StringBuilder(k).append(' ');
+            int[] shape = v.shape();
+            for (int i = 0; i < shape.length; i++) {
+                sb.append(i > 0 ? "," : "").append(shape[i]);
+            }
+            actual.add(sb.toString());
+        });
+        assertThat(actual).as(name + " state dict").containsExactlyElementsOf(expected);
+    }
 
     private static Tensor forwardEval(Module m, int... shape) {
         m.eval();
@@ -53,6 +92,7 @@ class ZooTest {
     @Test
     void resnet18MatchesTorchvisionAndRunsOneImageNetForward() {
         Module m = Zoo.create("resnet18", new Rng(1));
+        assertTorchvisionStateDict("resnet18", m);
         assertThat(m.parameterCount()).isEqualTo(11_689_512);
         Map<String, int[]> s = shapes(m);
         assertThat(s).hasSize(122);
@@ -68,6 +108,7 @@ class ZooTest {
     @Test
     void resnet50MatchesTorchvision() {
         Module m = Zoo.create("resnet50", new Rng(1));
+        assertTorchvisionStateDict("resnet50", m);
         assertThat(m.parameterCount()).isEqualTo(25_557_032);
         Map<String, int[]> s = shapes(m);
         assertThat(s).hasSize(320);
@@ -82,6 +123,7 @@ class ZooTest {
     @Test
     void vgg16MatchesTorchvision() {
         Module m = Zoo.create("vgg16", new Rng(1));
+        assertTorchvisionStateDict("vgg16", m);
         assertThat(m.parameterCount()).isEqualTo(138_357_544);
         Map<String, int[]> s = shapes(m);
         assertThat(s.get("features.0.weight")).containsExactly(64, 3, 3, 3);
@@ -95,6 +137,7 @@ class ZooTest {
     @Test
     void alexnetMatchesTorchvision() {
         Module m = Zoo.create("alexnet", new Rng(1));
+        assertTorchvisionStateDict("alexnet", m);
         assertThat(m.parameterCount()).isEqualTo(61_100_840);
         Map<String, int[]> s = shapes(m);
         assertThat(s.keySet()).containsExactly("features.0.weight", "features.0.bias", "features.3.weight",
@@ -108,6 +151,7 @@ class ZooTest {
     @Test
     void mobilenetV2MatchesTorchvision() {
         Module m = Zoo.create("mobilenet_v2", new Rng(1));
+        assertTorchvisionStateDict("mobilenet_v2", m);
         assertThat(m.parameterCount()).isEqualTo(3_504_872);
         Map<String, int[]> s = shapes(m);
         assertThat(s.get("features.0.0.weight")).containsExactly(32, 3, 3, 3);
