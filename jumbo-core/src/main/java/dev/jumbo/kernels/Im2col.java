@@ -22,6 +22,10 @@ public final class Im2col {
 
     /** col[c*kh*kw, oh*ow] = unfold(x[c, h, w]) for the first {@code channels} channels at xOff. */
     public static void im2col(ConvGeometry g, int channels, float[] x, int xOff, float[] col, int colOff) {
+        if (narrow(g)) {
+            im2colNarrow(g, channels, x, xOff, col, colOff);
+            return;
+        }
         int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = g.pixels;
         int row = 0;
         for (int c = 0; c < channels; c++) {
@@ -65,6 +69,10 @@ public final class Im2col {
 
     /** dx[c, h, w] += fold(col[c*kh*kw, oh*ow]): the adjoint of {@link #im2col}. */
     public static void col2im(ConvGeometry g, int channels, float[] col, int colOff, float[] dx, int dxOff) {
+        if (narrow(g)) {
+            col2imNarrow(g, channels, col, colOff, dx, dxOff);
+            return;
+        }
         int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = g.pixels;
         int row = 0;
         for (int c = 0; c < channels; c++) {
@@ -90,6 +98,73 @@ public final class Im2col {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Stride 1, no dilation, input and output rows no wider than a vector (LeNet conv2: 14 -> 10):
+     * there each row segment is a few floats, and one masked vector load and store per segment
+     * (padding lanes masked off read as zero) beats an arraycopy and two fills by about 3x.
+     */
+    private static boolean narrow(ConvGeometry g) {
+        return g.sw == 1 && g.sh == 1 && g.dw == 1 && g.dh == 1 && g.w <= S.length() && g.ow <= S.length();
+    }
+
+    /** Lanes [lo, hi) of a vector. */
+    private static VectorMask<Float> lanes(int lo, int hi) {
+        return S.indexInRange(-lo, hi - lo);
+    }
+
+    private static void im2colNarrow(ConvGeometry g, int channels, float[] x, int xOff, float[] col, int colOff) {
+        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = g.pixels;
+        VectorMask<Float> out = lanes(0, ow);
+        FloatVector zero = FloatVector.zero(S);
+        int row = 0;
+        for (int c = 0; c < channels; c++) {
+            int plane = xOff + c * h * w;
+            for (int ky = 0; ky < g.kh; ky++) {
+                for (int kx = 0; kx < g.kw; kx++, row++) {
+                    int shift = kx - g.pw; // output column ox reads input column ox + shift
+                    VectorMask<Float> in = lanes(Math.max(0, -shift), Math.min(ow, w - shift));
+                    int dst = colOff + row * p;
+                    for (int oy = 0; oy < oh; oy++, dst += ow) {
+                        int iy = oy - g.ph + ky;
+                        FloatVector v = iy < 0 || iy >= h ? zero
+                                : FloatVector.fromArray(S, x, plane + iy * w + shift, in);
+                        v.intoArray(col, dst, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2colNarrow}: per kernel column (one mask), each dx row gathers its
+     * kh contributions in a register and is stored once, so no store overlaps the next load.
+     */
+    private static void col2imNarrow(ConvGeometry g, int channels, float[] col, int colOff, float[] dx, int dxOff) {
+        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = g.pixels, kh = g.kh, kw = g.kw;
+        VectorMask<Float> row = lanes(0, w);
+        for (int c = 0; c < channels; c++) {
+            int plane = dxOff + c * h * w;
+            int cRows = colOff + c * kh * kw * p;
+            for (int kx = 0; kx < kw; kx++) {
+                int shift = kx - g.pw; // input column ix takes output column ix - shift
+                VectorMask<Float> m = lanes(Math.max(0, shift), Math.min(w, ow + shift));
+                for (int iy = 0; iy < h; iy++) {
+                    int ky0 = Math.max(0, iy + g.ph - oh + 1);
+                    int ky1 = Math.min(kh, iy + g.ph + 1);
+                    if (ky0 >= ky1) {
+                        continue;
+                    }
+                    FloatVector acc = FloatVector.fromArray(S, dx, plane + iy * w, row);
+                    for (int ky = ky0; ky < ky1; ky++) {
+                        int oy = iy + g.ph - ky;
+                        acc = acc.add(FloatVector.fromArray(S, col, cRows + (ky * kw + kx) * p + oy * ow - shift, m));
+                    }
+                    acc.intoArray(dx, plane + iy * w, row);
                 }
             }
         }
