@@ -91,9 +91,27 @@ final class ConvGemm {
         }
     }
 
+    /** One row: four pixel vectors at a time, so four independent FMA chains hide the FMA latency. */
     private static void rows1(int pixels, int kk, float[] a, int aOff, int acs, float[] b, int bOff,
                               float[] c, int cOff, boolean accumulate) {
-        for (int p = 0; p < pixels; p += L) {
+        int p = 0;
+        for (; p + 4 * L <= pixels; p += 4 * L) {
+            FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+            FloatVector c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+            for (int k = 0; k < kk; k++) {
+                int bi = bOff + k * pixels + p;
+                FloatVector av = FloatVector.broadcast(S, a[aOff + k * acs]);
+                c0 = av.fma(FloatVector.fromArray(S, b, bi), c0);
+                c1 = av.fma(FloatVector.fromArray(S, b, bi + L), c1);
+                c2 = av.fma(FloatVector.fromArray(S, b, bi + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(S, b, bi + 3 * L), c3);
+            }
+            store(c0, c, cOff + p, accumulate);
+            store(c1, c, cOff + p + L, accumulate);
+            store(c2, c, cOff + p + 2 * L, accumulate);
+            store(c3, c, cOff + p + 3 * L, accumulate);
+        }
+        for (; p < pixels; p += L) {
             VectorMask<Float> mask = S.indexInRange(p, pixels);
             FloatVector acc = FloatVector.zero(S);
             for (int k = 0; k < kk; k++) {

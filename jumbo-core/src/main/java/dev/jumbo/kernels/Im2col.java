@@ -189,14 +189,28 @@ public final class Im2col {
         int from = oy0 * ow + lo;
         int to = (oy1 - 1) * ow + hi;
         System.arraycopy(x, planeShifted + shiftY * g.w + from, col, dst + from, to - from);
+        if (lo > 0 || hi < ow) {
+            clearBorders(col, dst, oy0, oy1, ow, lo, hi);
+        }
+    }
+
+    /** Zeroes columns [0, lo) and [hi, ow) of rows [oy0, oy1): one masked store per side when it fits a vector. */
+    private static void clearBorders(float[] col, int dst, int oy0, int oy1, int ow, int lo, int hi) {
+        int l = S.length();
+        if (lo > l || ow - hi > l) {
+            for (int oy = oy0; oy < oy1; oy++) {
+                Arrays.fill(col, dst + oy * ow, dst + oy * ow + lo, 0f);
+                Arrays.fill(col, dst + oy * ow + hi, dst + (oy + 1) * ow, 0f);
+            }
+            return;
+        }
+        FloatVector zero = FloatVector.zero(S);
+        VectorMask<Float> left = S.indexInRange(0, lo);
+        VectorMask<Float> right = S.indexInRange(0, ow - hi);
         for (int oy = oy0; oy < oy1; oy++) {
             int r = dst + oy * ow;
-            for (int ox = 0; ox < lo; ox++) {
-                col[r + ox] = 0f;
-            }
-            for (int ox = hi; ox < ow; ox++) {
-                col[r + ox] = 0f;
-            }
+            zero.intoArray(col, r, left);
+            zero.intoArray(col, r + hi, right);
         }
     }
 
