@@ -196,13 +196,22 @@ final class ConvGemm {
         s31.intoArray(v, vOff + 3 * ldv + L);
     }
 
+    /** One lane-sum vector: four independent FMA chains over the full vectors, then the masked tail. */
     private static void dot(int pixels, float[] a, int aOff, float[] b, int bOff, float[] v, int vOff) {
-        FloatVector s = FloatVector.fromArray(S, v, vOff);
-        for (int p = 0; p < pixels; p += L) {
-            VectorMask<Float> mask = S.indexInRange(p, pixels);
-            s = FloatVector.fromArray(S, a, aOff + p, mask).fma(FloatVector.fromArray(S, b, bOff + p, mask), s);
+        FloatVector s0 = FloatVector.fromArray(S, v, vOff);
+        FloatVector s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 4 * L <= pixels; p += 4 * L) {
+            s0 = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, bOff + p), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + p + L).fma(FloatVector.fromArray(S, b, bOff + p + L), s1);
+            s2 = FloatVector.fromArray(S, a, aOff + p + 2 * L).fma(FloatVector.fromArray(S, b, bOff + p + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, a, aOff + p + 3 * L).fma(FloatVector.fromArray(S, b, bOff + p + 3 * L), s3);
         }
-        s.intoArray(v, vOff);
+        for (; p < pixels; p += L) {
+            VectorMask<Float> mask = S.indexInRange(p, pixels);
+            s0 = FloatVector.fromArray(S, a, aOff + p, mask).fma(FloatVector.fromArray(S, b, bOff + p, mask), s0);
+        }
+        s0.add(s1).add(s2.add(s3)).intoArray(v, vOff);
     }
 
     /** Sum of x[off .. off+len), vectorized (lane partial sums, then reduced). */
