@@ -39,7 +39,10 @@ import picocli.CommandLine.Option;
  * better like every row) and inference at batch 256 (images/s). Before timing, the logits, loss and
  * every gradient are checked against PyTorch. Then both sides warm up, and {@code --pairs}
  * interleaved timings (Jumbo, PyTorch, ...) are taken, each after waiting for an idle machine; the
- * table gives the medians and the median of the per-pair ratios with its spread.
+ * table gives the medians and the median of the per-pair ratios with its spread. Each section also
+ * records the process's CPU time, so a per-CPU-second rate and ratio are reported beside the wall
+ * clock ones: on a machine shared with other processes they show the work each side needs, while
+ * the wall clock rates mostly show who lost the fight for the cores.
  *
  * <p>The PyTorch side is the fairest DJL offers: parameter NDArrays, one native op per layer
  * ({@link TorchTwin}), {@code log_softmax}+{@code gather} for the loss, autograd's backward and
@@ -114,11 +117,13 @@ public final class TrainBench implements Callable<Integer> {
                 }
             }
         }
-        System.out.printf("%-28s %9s %14s %14s %7s %15s%n", "case", "unit", "jumbo/s", "pytorch/s", "ratio", "pair ratios");
+        System.out.printf("%-26s %7s %11s %11s %7s %13s %11s %11s %7s%n", "case", "unit", "jumbo/s", "pytorch/s",
+                "ratio", "pair ratios", "jumbo/cpu-s", "torch/cpu-s", "ratio");
         for (Map<String, Object> r : rows) {
-            System.out.printf("%-28s %9s %14.1f %14.1f %7.3f %15s%n", r.get("case"), r.get("unit"),
+            System.out.printf("%-26s %7s %11.1f %11.1f %7.3f %13s %11.1f %11.1f %7.3f%n", r.get("case"), r.get("unit"),
                     (double) r.get("jumbo_per_s"), (double) r.get("pytorch_per_s"), (double) r.get("ratio"),
-                    r.get("ratio_min") + "-" + r.get("ratio_max"));
+                    r.get("ratio_min") + "-" + r.get("ratio_max"), (double) r.get("jumbo_per_cpu_s"),
+                    (double) r.get("pytorch_per_cpu_s"), (double) r.get("cpu_ratio"));
         }
         if (busySections > 0) {
             System.err.println("train: the machine never became idle before " + busySections
@@ -243,12 +248,21 @@ public final class TrainBench implements Callable<Integer> {
         double[] j = new double[pairs];
         double[] t = new double[pairs];
         double[] ratio = new double[pairs];
+        double[] jc = new double[pairs];
+        double[] tc = new double[pairs];
+        double[] cpuRatio = new double[pairs];
         for (int i = 0; i < pairs; i++) {
-            j[i] = perCall * repsJ / time(jumbo, repsJ);
-            t[i] = perCall * repsT / time(torch, repsT);
+            double[] tj = time(jumbo, repsJ);
+            double[] tt = time(torch, repsT);
+            j[i] = perCall * repsJ / tj[0];
+            t[i] = perCall * repsT / tt[0];
+            jc[i] = perCall * repsJ / tj[1];
+            tc[i] = perCall * repsT / tt[1];
             ratio[i] = j[i] / t[i];
-            System.err.printf("train: %s pair %d: jumbo %.1f, pytorch %.1f %s/s (ratio %.3f)%n",
-                    label, i + 1, j[i], t[i], unit, ratio[i]);
+            cpuRatio[i] = jc[i] / tc[i];
+            System.err.printf("train: %s pair %d: jumbo %.1f, pytorch %.1f %s/s (ratio %.3f); per CPU-second"
+                    + " jumbo %.1f, pytorch %.1f (ratio %.3f)%n", label, i + 1, j[i], t[i], unit, ratio[i], jc[i], tc[i],
+                    cpuRatio[i]);
         }
         System.err.printf("train: %s: jumbo allocates %d bytes per call on the calling thread%n", label, bytes);
         Map<String, Object> row = new LinkedHashMap<>();
@@ -260,6 +274,9 @@ public final class TrainBench implements Callable<Integer> {
         row.put("ratio", round3(median(ratio)));
         row.put("ratio_min", round3(Arrays.stream(ratio).min().orElse(0)));
         row.put("ratio_max", round3(Arrays.stream(ratio).max().orElse(0)));
+        row.put("jumbo_per_cpu_s", round(median(jc)));
+        row.put("pytorch_per_cpu_s", round(median(tc)));
+        row.put("cpu_ratio", round3(median(cpuRatio)));
         row.put("jumbo_bytes_per_call", bytes);
         return row;
     }
@@ -370,15 +387,23 @@ public final class TrainBench implements Callable<Integer> {
         return (int) Math.max(1, Math.ceil(minTime / once));
     }
 
-    private double time(Side s, int reps) {
+    /** {wall seconds, CPU seconds of the whole process (every thread, PyTorch's native ones too)}. */
+    private double[] time(Side s, int reps) {
         if (!IdleWait.await(idleBusy, idleWait)) {
             busySections++;
         }
+        long c0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (int r = 0; r < reps; r++) {
             s.run();
         }
-        return (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        return new double[] {(t1 - t0) / 1e9, Math.max(1, processCpuNanos() - c0) / 1e9};
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void repeatFor(Side s, double seconds) {
