@@ -1,5 +1,12 @@
 package dev.jumbo.kernels;
 
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * 2-d pooling over planes of [h, w] floats (an NCHW tensor is n*c planes): max pooling with argmax
  * indices, average pooling (padding counted in the divisor, like PyTorch's default
@@ -26,37 +33,137 @@ public final class Pool2d {
                                   float[] x, int xOff, float[] y, int yOff, int[] argmax) {
         int oh = outSize(h, kh, sh, ph);
         int ow = outSize(w, kw, sw, pw);
-        Parallel.forRange(0, planes, 4, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int xb = xOff + p * h * w;
-                int ob = p * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    int y0 = Math.max(0, oy * sh - ph);
-                    int y1 = Math.min(h, oy * sh - ph + kh);
-                    for (int ox = 0; ox < ow; ox++) {
-                        int x0 = Math.max(0, ox * sw - pw);
-                        int x1 = Math.min(w, ox * sw - pw + kw);
-                        float best = Float.NEGATIVE_INFINITY;
-                        int bi = y0 * w + x0;
-                        for (int iy = y0; iy < y1; iy++) {
-                            for (int ix = x0; ix < x1; ix++) {
-                                float v = x[xb + iy * w + ix];
-                                if (v > best || Float.isNaN(v)) {
-                                    best = v;
-                                    bi = iy * w + ix;
-                                    if (Float.isNaN(v)) {
-                                        iy = y1;
-                                        break;
-                                    }
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0
+                && max2x2(planes, h, w, oh, ow, x, xOff, y, yOff, argmax)) {
+            return;
+        }
+        Parallel.forRange(0, planes, 4, (from, to) ->
+                maxGeneral(from, to, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x, xOff, y, yOff, argmax));
+    }
+
+    /** The general max-pool loop over planes [from, to). */
+    private static void maxGeneral(int from, int to, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                   int oh, int ow, float[] x, int xOff, float[] y, int yOff, int[] argmax) {
+        for (int p = from; p < to; p++) {
+            int xb = xOff + p * h * w;
+            int ob = p * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = Math.max(0, oy * sh - ph);
+                int y1 = Math.min(h, oy * sh - ph + kh);
+                for (int ox = 0; ox < ow; ox++) {
+                    int x0 = Math.max(0, ox * sw - pw);
+                    int x1 = Math.min(w, ox * sw - pw + kw);
+                    float best = Float.NEGATIVE_INFINITY;
+                    int bi = y0 * w + x0;
+                    for (int iy = y0; iy < y1; iy++) {
+                        for (int ix = x0; ix < x1; ix++) {
+                            float v = x[xb + iy * w + ix];
+                            if (v > best || Float.isNaN(v)) {
+                                best = v;
+                                bi = iy * w + ix;
+                                if (Float.isNaN(v)) {
+                                    iy = y1;
+                                    break;
                                 }
                             }
                         }
-                        y[yOff + ob + oy * ow + ox] = best;
-                        argmax[ob + oy * ow + ox] = bi;
                     }
+                    y[yOff + ob + oy * ow + ox] = best;
+                    argmax[ob + oy * ow + ox] = bi;
+                }
+            }
+        }
+    }
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
+    private static final int L = S.length();
+
+    /**
+     * The common 2x2, stride 2, unpadded window, L outputs at a time without branches: random
+     * activations made the scalar compares mispredict (14.5 ns per output, 13% of a LeNet-5
+     * training step). Outputs of {@code k} consecutive planes, k*oh*ow a multiple of L, are one
+     * run of full vectors whose four window corners are gathered through an index map. The top
+     * pair is reduced first, then the bottom pair, and the bottom wins only when strictly
+     * greater: that is the general loop's "first maximum in row-major order". A vector holding
+     * a NaN (or +inf with -inf) takes the exact general rule, as do leftover planes.
+     * Returns false (nothing done) when the index map would be too large.
+     */
+    private static boolean max2x2(int planes, int h, int w, int oh, int ow, float[] x, int xOff,
+                                  float[] y, int yOff, int[] argmax) {
+        int outPlane = oh * ow;
+        int k = L / gcd(L, outPlane);
+        int run = k * outPlane;
+        if (run > 1 << 16) {
+            return false;
+        }
+        int[] at = new int[run];     // corner offset from the group's first input element
+        int[] local = new int[run];  // the same within its own plane (what argmax stores)
+        for (int q = 0; q < run; q++) {
+            int p = q / outPlane;
+            int r = q % outPlane;
+            local[q] = 2 * (r / ow) * w + 2 * (r % ow);
+            at[q] = p * h * w + local[q];
+        }
+        int groups = planes / k;
+        Parallel.forRange(0, groups, Math.max(1, 16 / k), (from, to) -> {
+            for (int gi = from; gi < to; gi++) {
+                int xb = xOff + gi * k * h * w;
+                int ob = gi * run;
+                for (int q = 0; q < run; q += L) {
+                    FloatVector a = FloatVector.fromArray(S, x, xb, at, q);
+                    FloatVector b = FloatVector.fromArray(S, x, xb + 1, at, q);
+                    FloatVector c = FloatVector.fromArray(S, x, xb + w, at, q);
+                    FloatVector d = FloatVector.fromArray(S, x, xb + w + 1, at, q);
+                    if (a.add(b).add(c).add(d).test(VectorOperators.IS_NAN).anyTrue()) {
+                        for (int j = q; j < q + L; j++) {
+                            int i = at[j];
+                            int bi = firstNaN(x[xb + i], x[xb + i + 1], x[xb + i + w], x[xb + i + w + 1], i, w);
+                            y[yOff + ob + j] = x[xb + bi];
+                            argmax[ob + j] = local[j] + (bi - i);
+                        }
+                        continue;
+                    }
+                    VectorMask<Float> right = b.compare(VectorOperators.GT, a);
+                    VectorMask<Float> rightLow = d.compare(VectorOperators.GT, c);
+                    FloatVector top = a.blend(b, right);
+                    FloatVector bottom = c.blend(d, rightLow);
+                    VectorMask<Float> low = bottom.compare(VectorOperators.GT, top);
+                    top.blend(bottom, low).intoArray(y, yOff + ob + q);
+                    IntVector base = IntVector.fromArray(IS, local, q);
+                    IntVector ti = base.blend(base.add(1), right.cast(IS));
+                    IntVector bi = base.add(w).blend(base.add(w + 1), rightLow.cast(IS));
+                    ti.blend(bi, low.cast(IS)).intoArray(argmax, ob + q);
                 }
             }
         });
+        int done = groups * k;
+        if (done < planes) {
+            maxGeneral(done, planes, h, w, 2, 2, 2, 2, 0, 0, oh, ow, x, xOff, y, yOff, argmax);
+        }
+        return true;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /** The general rule on a 2x2 window whose sum is NaN: the first NaN wins, else the first maximum. */
+    private static int firstNaN(float a, float b, float c, float d, int i, int w) {
+        float[] v = {a, b, c, d};
+        int[] at = {i, i + 1, i + w, i + w + 1};
+        float best = Float.NEGATIVE_INFINITY;
+        int bi = i;
+        for (int k = 0; k < 4; k++) {
+            if (Float.isNaN(v[k])) {
+                return at[k];
+            }
+            if (v[k] > best) {
+                best = v[k];
+                bi = at[k];
+            }
+        }
+        return bi;
     }
 
     /** dx (zeroed here, [planes, h, w]) += dy routed to each window's argmax. */

@@ -92,6 +92,66 @@ class Pool2dTest {
         }
     }
 
+    @ParameterizedTest(name = "planes {0}")
+    @CsvSource({"1", "8", "9"}) // 8 planes of 6 outputs fill whole vectors (16 lanes); 1 and 9 leave planes to the scalar loop
+    void twoByTwoFastPathKeepsTiesNaNAndInfinityRules(int planes) {
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        // six 2x2 windows side by side: ties, NaN second, all -inf, +inf with -inf, two NaNs, max bottom right
+        float[] plane = {
+            1, 1, 0, nan, -inf, -inf, inf, 2, 5, nan, 0, 1,
+            1, 1, 7, 9, -inf, -inf, -inf, 3, nan, 0, 2, 3};
+        float[] x = new float[planes * plane.length];
+        for (int p = 0; p < planes; p++) {
+            System.arraycopy(plane, 0, x, p * plane.length, plane.length);
+        }
+        float[] y = new float[planes * 6];
+        int[] arg = new int[planes * 6];
+        Pool2d.maxForward(planes, 2, 12, 2, 2, 2, 2, 0, 0, x, 0, y, 0, arg);
+        for (int p = 0; p < planes; p++) {
+            assertThat(java.util.Arrays.copyOfRange(arg, 6 * p, 6 * p + 6)).containsExactly(0, 3, 4, 6, 9, 23);
+            assertThat(y[6 * p]).isEqualTo(1f);
+            assertThat(y[6 * p + 1]).isNaN();
+            assertThat(y[6 * p + 2]).isEqualTo(-inf);
+            assertThat(y[6 * p + 3]).isEqualTo(inf);
+            assertThat(y[6 * p + 4]).isNaN();
+            assertThat(y[6 * p + 5]).isEqualTo(3f);
+        }
+    }
+
+    @ParameterizedTest(name = "planes {0} {1}x{2}")
+    @CsvSource({"64, 28, 28", "17, 10, 10", "16, 11, 9", "3, 4, 4"})
+    void twoByTwoVectorPathMatchesReferenceWithTies(int planes, int h, int w) {
+        SplittableRandom rnd = new SplittableRandom(planes * 31 + h);
+        float[] x = new float[planes * h * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextInt(4); // many ties
+        }
+        int oh = h / 2;
+        int ow = w / 2;
+        float[] y = new float[planes * oh * ow];
+        int[] arg = new int[y.length];
+        Pool2d.maxForward(planes, h, w, 2, 2, 2, 2, 0, 0, x, 0, y, 0, arg);
+        float[][] ref = reference(true, planes, h, w, 2, 2, 2, 2, 0, 0, x, new float[y.length]);
+        assertThat(y).containsExactly(ref[0]);
+        for (int p = 0; p < planes; p++) {
+            for (int o = 0; o < oh * ow; o++) {
+                int oy = o / ow;
+                int ox = o % ow;
+                float best = Float.NEGATIVE_INFINITY;
+                int bi = -1;
+                for (int k = 0; k < 4; k++) {
+                    int i = (2 * oy + k / 2) * w + 2 * ox + k % 2;
+                    if (x[p * h * w + i] > best) {
+                        best = x[p * h * w + i];
+                        bi = i;
+                    }
+                }
+                assertThat(arg[p * oh * ow + o]).as("argmax of plane %d output %d", p, o).isEqualTo(bi);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}x{1} -> {2}x{3}")
     @CsvSource({"7, 7, 1, 1", "17, 9, 5, 4", "5, 6, 7, 6", "1, 1, 3, 2", "10, 10, 3, 3"})
     void adaptiveAverageUsesPyTorchWindows(int h, int w, int oh, int ow) {
