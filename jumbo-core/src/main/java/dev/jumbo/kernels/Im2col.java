@@ -22,7 +22,17 @@ public final class Im2col {
 
     /** col[c*kh*kw, oh*ow] = unfold(x[c, h, w]) for the first {@code channels} channels at xOff. */
     public static void im2col(ConvGeometry g, int channels, float[] x, int xOff, float[] col, int colOff) {
-        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = g.pixels;
+        im2col(g, channels, x, xOff, col, colOff, g.pixels);
+    }
+
+    /**
+     * As {@link #im2col(ConvGeometry, int, float[], int, float[], int)}, with rows of {@code col}
+     * {@code ld} floats apart: several images unfold side by side into one wide matrix.
+     */
+    public static void im2col(ConvGeometry g, int channels, float[] x, int xOff, float[] col, int colOff, int ld) {
+        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = ld;
+        // rows shorter than a vector are copied with one masked load/store instead of arraycopy
+        boolean shortRows = g.sw == 1 && ow <= S.length();
         int row = 0;
         for (int c = 0; c < channels; c++) {
             int plane = xOff + c * h * w;
@@ -33,10 +43,12 @@ public final class Im2col {
                     // output columns whose input column lies inside the image
                     int lo = ix0 >= 0 ? 0 : Math.min(ow, ceilDiv(-ix0, g.sw));
                     int hi = w - ix0 <= 0 ? lo : Math.max(lo, Math.min(ow, ceilDiv(w - ix0, g.sw)));
-                    if (g.sw == 1 && g.sh == 1 && ow == w && hi > lo) {
+                    if (g.sw == 1 && g.sh == 1 && ow == w && hi > lo && !shortRows) {
                         shiftedCopy(g, ky, lo, hi, x, plane + ix0, col, dst);
                         continue;
                     }
+                    VectorMask<Float> store = shortRows ? S.indexInRange(0, ow) : null;
+                    VectorMask<Float> load = shortRows ? S.indexInRange(0, hi).andNot(S.indexInRange(0, lo)) : null;
                     for (int oy = 0; oy < oh; oy++, dst += ow) {
                         int iy = oy * g.sh - g.ph + ky * g.dh;
                         if (iy < 0 || iy >= h) {
@@ -44,6 +56,11 @@ public final class Im2col {
                             continue;
                         }
                         int src = plane + iy * w + ix0;
+                        if (shortRows) {
+                            // lanes [lo, hi) from x, the others zero: the whole row in one store
+                            FloatVector.fromArray(S, x, src, load).intoArray(col, dst, store);
+                            continue;
+                        }
                         if (lo > 0) {
                             Arrays.fill(col, dst, dst + lo, 0f);
                         }
@@ -65,7 +82,12 @@ public final class Im2col {
 
     /** dx[c, h, w] += fold(col[c*kh*kw, oh*ow]): the adjoint of {@link #im2col}. */
     public static void col2im(ConvGeometry g, int channels, float[] col, int colOff, float[] dx, int dxOff) {
-        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = g.pixels;
+        col2im(g, channels, col, colOff, g.pixels, dx, dxOff);
+    }
+
+    /** As {@link #col2im(ConvGeometry, int, float[], int, float[], int)}, with col rows {@code ld} apart. */
+    public static void col2im(ConvGeometry g, int channels, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = ld;
         int row = 0;
         for (int c = 0; c < channels; c++) {
             int plane = dxOff + c * h * w;
