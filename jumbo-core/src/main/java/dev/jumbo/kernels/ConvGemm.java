@@ -112,8 +112,8 @@ final class ConvGemm {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = 0;
-            for (; j + 2 <= n; j += 2) {
-                dots4x2(pixels, a, aOff + i * pixels, b, bOff + j * pixels, c, cOff + i * n + j, n);
+            for (; j + 4 <= n; j += 4) {
+                dots4x4(pixels, a, aOff + i * pixels, b, bOff + j * pixels, c, cOff + i * n + j, n);
             }
             for (; j < n; j++) {
                 for (int r = 0; r < 4; r++) {
@@ -128,36 +128,64 @@ final class ConvGemm {
         }
     }
 
-    private static void dots4x2(int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
-        for (int p = 0; p < pixels; p += L) {
-            VectorMask<Float> mask = S.indexInRange(p, pixels);
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p, mask);
-            FloatVector b1 = FloatVector.fromArray(S, b, bOff + pixels + p, mask);
-            FloatVector a0 = FloatVector.fromArray(S, a, aOff + p, mask);
-            FloatVector a1 = FloatVector.fromArray(S, a, aOff + pixels + p, mask);
-            FloatVector a2 = FloatVector.fromArray(S, a, aOff + 2 * pixels + p, mask);
-            FloatVector a3 = FloatVector.fromArray(S, a, aOff + 3 * pixels + p, mask);
+    /** 4 x 4 dot products of rows of A and rows of B: full vectors, then the tail in scalar. */
+    private static void dots4x4(int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S), s03 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S), s13 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s22 = FloatVector.zero(S), s23 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S), s32 = FloatVector.zero(S), s33 = FloatVector.zero(S);
+        int full = S.loopBound(pixels);
+        for (int p = 0; p < full; p += L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, bOff + pixels + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, bOff + 2 * pixels + p);
+            FloatVector b3 = FloatVector.fromArray(S, b, bOff + 3 * pixels + p);
+            FloatVector a0 = FloatVector.fromArray(S, a, aOff + p);
             s00 = a0.fma(b0, s00);
             s01 = a0.fma(b1, s01);
+            s02 = a0.fma(b2, s02);
+            s03 = a0.fma(b3, s03);
+            FloatVector a1 = FloatVector.fromArray(S, a, aOff + pixels + p);
             s10 = a1.fma(b0, s10);
             s11 = a1.fma(b1, s11);
+            s12 = a1.fma(b2, s12);
+            s13 = a1.fma(b3, s13);
+            FloatVector a2 = FloatVector.fromArray(S, a, aOff + 2 * pixels + p);
             s20 = a2.fma(b0, s20);
             s21 = a2.fma(b1, s21);
+            s22 = a2.fma(b2, s22);
+            s23 = a2.fma(b3, s23);
+            FloatVector a3 = FloatVector.fromArray(S, a, aOff + 3 * pixels + p);
             s30 = a3.fma(b0, s30);
             s31 = a3.fma(b1, s31);
+            s32 = a3.fma(b2, s32);
+            s33 = a3.fma(b3, s33);
         }
         c[cOff] += Lanes.sum(s00);
         c[cOff + 1] += Lanes.sum(s01);
+        c[cOff + 2] += Lanes.sum(s02);
+        c[cOff + 3] += Lanes.sum(s03);
         c[cOff + ldc] += Lanes.sum(s10);
         c[cOff + ldc + 1] += Lanes.sum(s11);
+        c[cOff + ldc + 2] += Lanes.sum(s12);
+        c[cOff + ldc + 3] += Lanes.sum(s13);
         c[cOff + 2 * ldc] += Lanes.sum(s20);
         c[cOff + 2 * ldc + 1] += Lanes.sum(s21);
+        c[cOff + 2 * ldc + 2] += Lanes.sum(s22);
+        c[cOff + 2 * ldc + 3] += Lanes.sum(s23);
         c[cOff + 3 * ldc] += Lanes.sum(s30);
         c[cOff + 3 * ldc + 1] += Lanes.sum(s31);
+        c[cOff + 3 * ldc + 2] += Lanes.sum(s32);
+        c[cOff + 3 * ldc + 3] += Lanes.sum(s33);
+        for (int r = 0; r < 4 && full < pixels; r++) {
+            for (int q = 0; q < 4; q++) {
+                float t = 0f;
+                for (int p = full; p < pixels; p++) {
+                    t = Math.fma(a[aOff + r * pixels + p], b[bOff + q * pixels + p], t);
+                }
+                c[cOff + r * ldc + q] += t;
+            }
+        }
     }
 
     private static float dot(int pixels, float[] a, int aOff, float[] b, int bOff) {
