@@ -109,20 +109,17 @@ final class ConvGemm {
      * dimension P, C with leading dimension n. (Grad weight: dY x col^T.)
      */
     static void panelDots(int m, int n, int pixels, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
+        int m4 = m / 4 * 4;
+        int n4 = n / 4 * 4;
+        // B blocks outer: each 4-row block of B (the long im2col matrix) is read from memory once
+        // while A (dY, few rows) stays in cache.
+        for (int j = 0; j < n4; j += 4) {
+            for (int i = 0; i < m4; i += 4) {
                 dots4x4(pixels, a, aOff + i * pixels, b, bOff + j * pixels, c, cOff + i * n + j, n);
             }
-            for (; j < n; j++) {
-                for (int r = 0; r < 4; r++) {
-                    c[cOff + (i + r) * n + j] += dot(pixels, a, aOff + (i + r) * pixels, b, bOff + j * pixels);
-                }
-            }
         }
-        for (; i < m; i++) {
-            for (int j = 0; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+            for (int j = i < m4 ? n4 : 0; j < n; j++) {
                 c[cOff + i * n + j] += dot(pixels, a, aOff + i * pixels, b, bOff + j * pixels);
             }
         }

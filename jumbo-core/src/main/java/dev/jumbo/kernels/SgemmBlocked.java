@@ -29,10 +29,23 @@ final class SgemmBlocked {
         return Math.max(to, (x + to - 1) / to * to);
     }
 
+    /**
+     * Deepest slice: depths up to this many run as one slice, deeper ones are split into equal
+     * slices of at most this depth. (A 576-deep product, a 3x3x64 convolution, used to run as 512 +
+     * 64, and the 64-deep slice paid the full C load/store and packing overhead for 1/9 of the work.)
+     */
+    static final int KC_MAX = KC + KC / 4;
+
+    /** Depth of each slice for a product of depth k: equal slices of at most {@link #KC_MAX}. */
+    static int sliceDepth(int k) {
+        int slices = Math.max(1, (k + KC_MAX - 1) / KC_MAX);
+        return (k + slices - 1) / slices;
+    }
+
     /** Per-thread scratch: packed A block, packed B block and one edge tile. */
     private static final class Buffers {
-        final float[] ap = new float[MC * KC];
-        final float[] bp = new float[KC * NC];
+        final float[] ap = new float[MC * KC_MAX];
+        final float[] bp = new float[KC_MAX * NC];
         final float[] edge = new float[SgemmKernel.MR * SgemmKernel.NR];
     }
 
@@ -50,10 +63,11 @@ final class SgemmBlocked {
         float[] ap = buf.ap;
         float[] bp = buf.bp;
         float[] edge = buf.edge;
+        int depth = sliceDepth(k);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += depth) {
+                int kc = Math.min(depth, k - pc);
                 SgemmPack.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
