@@ -32,6 +32,10 @@ class Conv2dTest {
         "2, 4, 7, 8, 34, 3, 3, 2, 1, 1, 0, 1, 2, 2",
         "3, 5, 6, 7, 17, 1, 1, 1, 1, 0, 0, 1, 1, 1",
         "1, 17, 7, 7, 17, 3, 3, 1, 1, 2, 2, 2, 2, 17",
+        // more pixels than Conv2d.BATCH_COLUMNS / 2: one image per product (grad weight as dots up to
+        // Conv2d.DOTS_COUT channels, SGEMM above), 17 pixels per row (col2im across vector lanes)
+        "2, 3, 30, 17, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+        "1, 2, 29, 23, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1",
     })
     void forwardAndBackwardMatchNaiveReference(int n, int cin, int h, int w, int cout, int kh, int kw, int sh,
                                                int sw, int ph, int pw, int dh, int dw, int groups) {
