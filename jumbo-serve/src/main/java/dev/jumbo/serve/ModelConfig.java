@@ -1,0 +1,156 @@
+package dev.jumbo.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A model's optional {@code models/<name>/serve.json}, with Triton's field names where Triton has them.
+ *
+ * <pre>{@code
+ * {"max_batch_size": 32,
+ *  "dynamic_batching": {"max_queue_delay_microseconds": 500, "max_queue_size": 256,
+ *                       "default_timeout_microseconds": 5000000},
+ *  "version_policy": {"latest": {"num_versions": 1}},      // or {"all": {}} or {"specific": {"versions": [1, 3]}}
+ *  "input_shape": [1, 28, 28]}                              // optional, overrides the spec's
+ * }</pre>
+ *
+ * {@code max_batch_size} 1 (or {@code max_queue_delay_microseconds} 0 with nothing waiting) means
+ * requests run one at a time.
+ *
+ * @param policy       "latest", "all" or "specific"
+ * @param numVersions  how many of the newest versions "latest" serves
+ * @param versions     the versions "specific" serves
+ */
+public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQueueSize, long defaultTimeoutMicros,
+        String policy, int numVersions, List<Long> versions, int[] inputShape) {
+
+    public static final String FILE = "serve.json";
+
+    /** Defaults: batches of up to 8, 500 µs delay, 128 queued requests, 5 s deadline, the latest version. */
+    public static ModelConfig defaults() {
+        return new ModelConfig(8, 500, 128, 5_000_000, "latest", 1, List.of(), null);
+    }
+
+    /** A copy with other batching settings. */
+    public ModelConfig withBatching(int maxBatch, long delayMicros, int queueSize, long timeoutMicros) {
+        return new ModelConfig(maxBatch, delayMicros, queueSize, timeoutMicros, policy, numVersions, versions, inputShape);
+    }
+
+    /** Reads {@code modelDir/serve.json}, or the defaults when there is none. Errors name the file and field. */
+    public static ModelConfig read(Path modelDir) throws IOException {
+        Path file = modelDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return defaults();
+        }
+        JsonNode root;
+        try {
+            root = InferCodec.JSON.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + ": expected a JSON object");
+        }
+        check(root, file, "", Set.of("max_batch_size", "dynamic_batching", "version_policy", "input_shape"));
+        ModelConfig d = defaults();
+        int maxBatch = positiveInt(root, "max_batch_size", d.maxBatchSize, file);
+        JsonNode db = root.path("dynamic_batching");
+        if (!db.isMissingNode()) {
+            check(db, file, "dynamic_batching.", Set.of("max_queue_delay_microseconds", "max_queue_size",
+                    "default_timeout_microseconds"));
+        }
+        long delay = nonNegative(db, "max_queue_delay_microseconds", d.maxQueueDelayMicros, file);
+        int queue = positiveInt(db, "max_queue_size", d.maxQueueSize, file);
+        long timeout = nonNegative(db, "default_timeout_microseconds", d.defaultTimeoutMicros, file);
+        String policy = "latest";
+        int num = 1;
+        List<Long> versions = List.of();
+        JsonNode vp = root.path("version_policy");
+        if (!vp.isMissingNode()) {
+            if (!vp.isObject() || vp.size() != 1) {
+                throw new IllegalArgumentException(file + ": version_policy: expected one of {\"latest\": "
+                        + "{\"num_versions\": n}}, {\"all\": {}}, {\"specific\": {\"versions\": [...]}}");
+            }
+            policy = vp.fieldNames().next();
+            switch (policy) {
+                case "latest" -> num = positiveInt(vp.get("latest"), "num_versions", 1, file);
+                case "all" -> { }
+                case "specific" -> {
+                    versions = new ArrayList<>();
+                    for (JsonNode v : vp.path("specific").path("versions")) {
+                        if (!v.canConvertToLong() || v.asLong() < 0) {
+                            throw new IllegalArgumentException(file + ": version_policy.specific.versions: " + v
+                                    + " is not a version number");
+                        }
+                        versions.add(v.asLong());
+                    }
+                    if (versions.isEmpty()) {
+                        throw new IllegalArgumentException(file + ": version_policy.specific.versions: expected a non-empty list");
+                    }
+                }
+                default -> throw new IllegalArgumentException(file + ": version_policy: unknown policy '" + policy
+                        + "', expected latest, all or specific");
+            }
+        }
+        int[] shape = null;
+        if (root.has("input_shape")) {
+            JsonNode s = root.get("input_shape");
+            shape = new int[s.size()];
+            for (int i = 0; i < shape.length; i++) {
+                if (!s.get(i).canConvertToInt() || s.get(i).asInt() <= 0) {
+                    throw new IllegalArgumentException(file + ": input_shape: " + s + ": expected positive integers");
+                }
+                shape[i] = s.get(i).asInt();
+            }
+        }
+        return new ModelConfig(maxBatch, delay, queue, timeout, policy, num, List.copyOf(versions), shape);
+    }
+
+    /** The versions to serve out of {@code available} (sorted ascending), per the policy. */
+    public List<Long> select(List<Long> available) {
+        return switch (policy) {
+            case "all" -> available;
+            case "specific" -> available.stream().filter(versions::contains).toList();
+            default -> available.subList(Math.max(0, available.size() - numVersions), available.size());
+        };
+    }
+
+    private static void check(JsonNode n, Path file, String prefix, Set<String> known) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw new IllegalArgumentException(file + ": unknown field '" + prefix + f + "', expected one of "
+                        + new TreeSet<>(known));
+            }
+        }
+    }
+
+    private static int positiveInt(JsonNode n, String field, int dflt, Path file) {
+        if (n == null || !n.has(field)) {
+            return dflt;
+        }
+        JsonNode v = n.get(field);
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() <= 0) {
+            throw new IllegalArgumentException(file + ": " + field + ": " + v + ": expected a positive integer");
+        }
+        return v.asInt();
+    }
+
+    private static long nonNegative(JsonNode n, String field, long dflt, Path file) {
+        if (n == null || !n.has(field)) {
+            return dflt;
+        }
+        JsonNode v = n.get(field);
+        if (!v.isIntegralNumber() || v.asLong() < 0) {
+            throw new IllegalArgumentException(file + ": " + field + ": " + v + ": expected a non-negative integer");
+        }
+        return v.asLong();
+    }
+}
