@@ -26,6 +26,7 @@ import picocli.CommandLine.ParseResult;
             DataCommand.class,
             EstimateCommand.class,
             BenchCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class JumboCli implements Runnable {
