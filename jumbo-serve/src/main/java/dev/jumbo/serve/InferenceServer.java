@@ -73,6 +73,13 @@ public final class InferenceServer implements AutoCloseable {
         r.post("/v2/models/{m}/infer", wrap((req, res) -> infer(req, res, param(req, "m"), null)));
         r.post("/v2/models/{m}/versions/{v}/infer", wrap((req, res) -> infer(req, res, param(req, "m"), param(req, "v"))));
         r.post("/v1/predict", wrap(this::predictPng));
+        r.get("/v2/models/{m}/canary", wrap((req, res) -> {
+            ModelManager.Served s = models.served(param(req, "m"));
+            if (s == null || s.canary() == null) {
+                throw ServeException.notFound("model '" + param(req, "m") + "' is not loaded or has no canary");
+            }
+            json(res, 200, InferCodec.JSON.valueToTree(s.canary().status()));
+        }));
         r.post("/v2/repository/index", wrap((req, res) -> {
             authorize(req);
             ArrayNode a = InferCodec.JSON.createArrayNode();
@@ -199,7 +206,27 @@ public final class InferenceServer implements AutoCloseable {
                 }
             }
             boolean binary = ir.outputs().isEmpty() ? ir.binaryDefault() : ir.outputs().getFirst().binary();
-            float[] out = compute(mv, in.values(), in.shape()[0], ir.timeoutMicros());
+            long tc = System.nanoTime();
+            float[] out;
+            try {
+                out = compute(mv, in.values(), in.shape()[0], ir.timeoutMicros());
+            } catch (ServeException e) {
+                Canary c = canaryFor(name, version);
+                if (c != null && e.status() >= 500 && Long.parseLong(mv.version()) == c.challenger) {
+                    c.outcome(false, System.nanoTime() - tc);
+                }
+                throw e;
+            }
+            Canary c = canaryFor(name, version);
+            if (c != null) {
+                long v = Long.parseLong(mv.version());
+                if (v == c.challenger) {
+                    c.outcome(true, System.nanoTime() - tc);
+                    mirror(c, c.champion, in.values(), in.shape()[0], out, false);
+                } else if (v == c.champion && c.shadowing()) {
+                    mirror(c, c.challenger, in.values(), in.shape()[0], out, true);
+                }
+            }
             int[] outShape = new int[mv.loaded().outputShape().length + 1];
             outShape[0] = in.shape()[0];
             System.arraycopy(mv.loaded().outputShape(), 0, outShape, 1, outShape.length - 1);
@@ -214,6 +241,43 @@ public final class InferenceServer implements AutoCloseable {
         } finally {
             models.release(mv);
         }
+    }
+
+    /** The model's active canary when this request takes part in it (unversioned requests only), else null. */
+    private Canary canaryFor(String name, String version) {
+        ModelManager.Served s = models.served(name);
+        return version != null || s == null || s.canary() == null || !s.canary().active() ? null : s.canary();
+    }
+
+    /**
+     * Runs the same input on the other side of the canary in the background and records agreement;
+     * for shadow traffic the run also counts as a challenger answer. Its output is discarded.
+     */
+    private void mirror(Canary c, long other, float[] input, int rows, float[] answer, boolean challengerRun) {
+        Thread.ofVirtual().name("jumbo-mirror").start(() -> {
+            ModelVersion mv;
+            try {
+                mv = models.acquire(c.model, Long.toString(other));
+            } catch (ServeException e) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            try {
+                float[] out = compute(mv, input, rows, 0);
+                if (challengerRun) {
+                    c.outcome(true, System.nanoTime() - t0);
+                }
+                c.compared(Canary.agree(answer, out, rows));
+            } catch (ServeException e) {
+                if (challengerRun && e.status() >= 500 && e.status() != 503) {
+                    c.outcome(false, System.nanoTime() - t0);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                models.release(mv);
+            }
+        });
     }
 
     /** Queues the rows on the version's batcher and waits for them until the request's deadline. */

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -18,7 +20,10 @@ import java.util.TreeSet;
  *  "dynamic_batching": {"max_queue_delay_microseconds": 500, "max_queue_size": 256,
  *                       "default_timeout_microseconds": 5000000},
  *  "version_policy": {"latest": {"num_versions": 1}},      // or {"all": {}} or {"specific": {"versions": [1, 3]}}
- *  "input_shape": [1, 28, 28]}                              // optional, overrides the spec's
+ *  "input_shape": [1, 28, 28],                              // optional, overrides the spec's
+ *  "aliases": {"champion": 1, "challenger": 2},             // MLflow-style names usable as versions
+ *  "canary": {"percent": 10, "shadow": false,
+ *             "rollback": {"min_requests": 50, "max_error_rate": 0.05, "max_p99_ms": 100, "min_agreement": 0.9}}}
  * }</pre>
  *
  * {@code max_batch_size} 1 (or {@code max_queue_delay_microseconds} 0 with nothing waiting) means
@@ -29,18 +34,29 @@ import java.util.TreeSet;
  * @param versions     the versions "specific" serves
  */
 public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQueueSize, long defaultTimeoutMicros,
-        String policy, int numVersions, List<Long> versions, int[] inputShape) {
+        String policy, int numVersions, List<Long> versions, int[] inputShape, Map<String, Long> aliases,
+        CanaryConfig canary) {
+
+    /**
+     * Canary settings: {@code percent} of unversioned traffic goes to the {@code challenger} alias
+     * (or, with {@code shadow}, all of it is mirrored there and the answers discarded); the candidate
+     * is rolled back (all traffic to {@code champion}) once, after {@code minRequests} of its answers,
+     * its error rate, p99 latency or argmax agreement with the champion crosses a threshold.
+     */
+    public record CanaryConfig(double percent, boolean shadow, int minRequests, double maxErrorRate, double maxP99Millis,
+            double minAgreement) {}
 
     public static final String FILE = "serve.json";
 
     /** Defaults: batches of up to 8, 500 µs delay, 128 queued requests, 5 s deadline, the latest version. */
     public static ModelConfig defaults() {
-        return new ModelConfig(8, 500, 128, 5_000_000, "latest", 1, List.of(), null);
+        return new ModelConfig(8, 500, 128, 5_000_000, "latest", 1, List.of(), null, Map.of(), null);
     }
 
     /** A copy with other batching settings. */
     public ModelConfig withBatching(int maxBatch, long delayMicros, int queueSize, long timeoutMicros) {
-        return new ModelConfig(maxBatch, delayMicros, queueSize, timeoutMicros, policy, numVersions, versions, inputShape);
+        return new ModelConfig(maxBatch, delayMicros, queueSize, timeoutMicros, policy, numVersions, versions, inputShape,
+                aliases, canary);
     }
 
     /** Reads {@code modelDir/serve.json}, or the defaults when there is none. Errors name the file and field. */
@@ -58,7 +74,8 @@ public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQue
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": expected a JSON object");
         }
-        check(root, file, "", Set.of("max_batch_size", "dynamic_batching", "version_policy", "input_shape"));
+        check(root, file, "", Set.of("max_batch_size", "dynamic_batching", "version_policy", "input_shape", "aliases",
+                "canary"));
         ModelConfig d = defaults();
         int maxBatch = positiveInt(root, "max_batch_size", d.maxBatchSize, file);
         JsonNode db = root.path("dynamic_batching");
@@ -110,7 +127,36 @@ public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQue
                 shape[i] = s.get(i).asInt();
             }
         }
-        return new ModelConfig(maxBatch, delay, queue, timeout, policy, num, List.copyOf(versions), shape);
+        Map<String, Long> aliases = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("aliases").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().matches("[A-Za-z][A-Za-z0-9_-]*") || !e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
+                throw new IllegalArgumentException(file + ": aliases." + e.getKey() + ": " + e.getValue()
+                        + ": expected a name starting with a letter mapped to a version number");
+            }
+            aliases.put(e.getKey(), e.getValue().asLong());
+        }
+        CanaryConfig canary = null;
+        JsonNode c = root.path("canary");
+        if (!c.isMissingNode()) {
+            check(c, file, "canary.", Set.of("percent", "shadow", "rollback"));
+            if (!aliases.containsKey("champion") || !aliases.containsKey("challenger")) {
+                throw new IllegalArgumentException(file + ": canary needs aliases \"champion\" and \"challenger\"");
+            }
+            JsonNode rb = c.path("rollback");
+            if (!rb.isMissingNode()) {
+                check(rb, file, "canary.rollback.", Set.of("min_requests", "max_error_rate", "max_p99_ms", "min_agreement"));
+            }
+            double percent = c.path("percent").asDouble(10);
+            if (percent < 0 || percent > 100) {
+                throw new IllegalArgumentException(file + ": canary.percent: " + percent + ": expected 0..100");
+            }
+            canary = new CanaryConfig(percent, c.path("shadow").asBoolean(false), rb.path("min_requests").asInt(50),
+                    rb.path("max_error_rate").asDouble(1), rb.path("max_p99_ms").asDouble(Double.MAX_VALUE),
+                    rb.path("min_agreement").asDouble(0));
+        }
+        return new ModelConfig(maxBatch, delay, queue, timeout, policy, num, List.copyOf(versions), shape,
+                Map.copyOf(aliases), canary);
     }
 
     /** The versions to serve out of {@code available} (sorted ascending), per the policy. */

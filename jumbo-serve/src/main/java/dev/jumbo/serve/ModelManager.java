@@ -33,7 +33,7 @@ public final class ModelManager implements AutoCloseable {
     private static final long DRAIN_MILLIS = 30_000;
 
     /** A model's serving state: its config and loaded versions by number. */
-    public record Served(String name, ModelConfig config, NavigableMap<Long, ModelVersion> versions) {}
+    public record Served(String name, ModelConfig config, NavigableMap<Long, ModelVersion> versions, Canary canary) {}
 
     private final ModelRepository repo;
     private final ServeMetrics metrics;
@@ -100,7 +100,16 @@ public final class ModelManager implements AutoCloseable {
                     fresh.add(mv);
                     next.put(v, mv);
                 }
-                Served now = new Served(name, cfg, next);
+                for (Map.Entry<String, Long> a : cfg.aliases().entrySet()) {
+                    if (!next.containsKey(a.getValue())) {
+                        trying = -1;
+                        throw new IllegalArgumentException("alias '" + a.getKey() + "' points to version " + a.getValue()
+                                + ", which version_policy does not load (loaded " + next.keySet() + ")");
+                    }
+                }
+                Canary canary = cfg.canary() == null ? null : new Canary(name, cfg.aliases().get("champion"),
+                        cfg.aliases().get("challenger"), cfg.canary(), metrics);
+                Served now = new Served(name, cfg, next, canary);
                 models.put(name, now); // the atomic swap
                 lastError.remove(name);
                 metrics.loads.labelValues(name, "success").inc();
@@ -189,20 +198,25 @@ public final class ModelManager implements AutoCloseable {
         if (!ModelRepository.validName(name)) {
             throw ServeException.badRequest("invalid model name '" + name + "': expected letters, digits, _ . -");
         }
-        long v = -1;
-        if (version != null) {
-            v = ModelRepository.parseVersion(version);
-            if (v < 0) {
-                throw ServeException.badRequest("invalid version '" + version + "' of model '" + name
-                        + "': expected a non-negative integer");
-            }
+        if (version != null && ModelRepository.parseVersion(version) < 0 && !version.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
+            throw ServeException.badRequest("invalid version '" + version + "' of model '" + name
+                    + "': expected a non-negative integer or an alias");
         }
         for (int attempt = 0; attempt < 100; attempt++) {
             Served s = models.get(name);
             if (s == null) {
                 throw ServeException.notFound("unknown model '" + name + "'" + (repo.has(name) ? " (not loaded)" : ""));
             }
-            ModelVersion mv = version == null ? s.versions().lastEntry().getValue() : s.versions().get(v);
+            long v = version == null ? pick(s) : ModelRepository.parseVersion(version);
+            if (v < 0) {
+                Long a = s.config().aliases().get(version);
+                if (a == null) {
+                    throw ServeException.notFound("model '" + name + "' has no alias '" + version + "'; aliases: "
+                            + s.config().aliases().keySet());
+                }
+                v = a;
+            }
+            ModelVersion mv = s.versions().get(v);
             if (mv == null) {
                 throw ServeException.notFound("model '" + name + "' has no version " + version + " loaded; loaded: "
                         + s.versions().keySet());
@@ -213,6 +227,16 @@ public final class ModelManager implements AutoCloseable {
             Thread.onSpinWait(); // it retired between our read and acquire: the swap has happened, look again
         }
         throw ServeException.unavailable("model '" + name + "' is changing versions; retry");
+    }
+
+    /** The version an unversioned request goes to: canary split, else the champion alias, else the newest. */
+    private static long pick(Served s) {
+        Canary c = s.canary();
+        if (c != null) {
+            return c.routeToChallenger() ? c.challenger : c.champion;
+        }
+        Long champion = s.config().aliases().get("champion");
+        return champion != null ? champion : s.versions().lastKey();
     }
 
     public void release(ModelVersion mv) {

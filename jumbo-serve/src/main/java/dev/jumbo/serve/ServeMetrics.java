@@ -33,6 +33,7 @@ public final class ServeMetrics {
     final Gauge queueDepth;
     final Counter loads;
     final Counter http;
+    final Counter rollbacks;
 
     public ServeMetrics() {
         success = Counter.builder().name("jumbo_inference_request_success")
@@ -52,6 +53,8 @@ public final class ServeMetrics {
                 .labelNames("model", "outcome").register(registry);
         http = Counter.builder().name("jumbo_http_requests").help("HTTP requests by method and status code")
                 .labelNames("method", "code").register(registry);
+        rollbacks = Counter.builder().name("jumbo_canary_rollbacks").help("Challenger rollbacks by the threshold crossed")
+                .labelNames("model", "reason").register(registry);
         JvmMetrics.builder().register(registry);
     }
 

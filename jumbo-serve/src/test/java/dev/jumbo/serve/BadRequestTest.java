@@ -58,7 +58,7 @@ class BadRequestTest {
                 new Case("/v2/models/mlp/infer", "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}],\"outputs\":[{\"name\":\"probs\"}]}", 400, "unknown output 'probs'"),
                 new Case("/v2/models/nope/infer", input("[1,4]", "FP32", "[1,2,3,4]"), 404, "unknown model 'nope'"),
                 new Case("/v2/models/mlp/versions/9/infer", input("[1,4]", "FP32", "[1,2,3,4]"), 404, "no version 9"),
-                new Case("/v2/models/mlp/versions/x1/infer", input("[1,4]", "FP32", "[1,2,3,4]"), 400, "invalid version"),
+                new Case("/v2/models/mlp/versions/1x/infer", input("[1,4]", "FP32", "[1,2,3,4]"), 400, "invalid version"),
                 new Case("/v2/models/..%2F..%2Fetc/infer", input("[1,4]", "FP32", "[1,2,3,4]"), 404, "no endpoint"),
                 new Case("/v2/models/a..b/infer", input("[1,4]", "FP32", "[1,2,3,4]"), 400, "invalid model name"),
                 new Case("/v2/repository/models/..%2Fmlp/load", "{}", 404, "no endpoint"),
