@@ -127,5 +127,18 @@ class BadRequestTest {
                 "jumbo_inference_batch_size_bucket{model=\"mlp\",version=\"1\",le=\"1.0\"}",
                 "jumbo_inference_queue_depth{model=\"mlp\",version=\"1\"}",
                 "jvm_memory_used_bytes", "jvm_gc_collection_seconds", "process_cpu_seconds_total");
+        // Every series the Grafana dashboard queries is exposed (by its base name).
+        String dashboard = java.nio.file.Files.readString(Path.of("../examples/grafana/jumbo-dashboard.json"));
+        java.util.regex.Matcher m = Pattern.compile("\\b((jumbo|jvm|process)_[a-z_]+)").matcher(dashboard);
+        int names = 0;
+        while (m.find()) {
+            names++;
+            String base = m.group(1).replaceAll("_(bucket|sum|count|total)$", "");
+            if (base.equals("jumbo_canary_rollbacks")) {
+                continue; // appears with the first rollback (CanaryTest checks it)
+            }
+            assertThat(r.body()).as("dashboard series " + m.group(1)).contains(base);
+        }
+        assertThat(names).isGreaterThan(10);
     }
 }
