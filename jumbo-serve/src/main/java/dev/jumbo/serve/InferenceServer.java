@@ -96,7 +96,18 @@ public final class InferenceServer implements AutoCloseable {
             models.unload(param(req, "m"));
             json(res, 200, obj());
         }));
+        r.get("/v2/models/{m}/drift", wrap((req, res) -> {
+            ModelManager.Served s = models.served(param(req, "m"));
+            if (s == null) {
+                throw ServeException.notFound("unknown model '" + param(req, "m") + "'");
+            }
+            ObjectNode o = obj().put("model_name", s.name());
+            ObjectNode vs = o.putObject("versions");
+            s.versions().forEach((v, mv) -> vs.set(Long.toString(v), InferCodec.JSON.valueToTree(mv.drift.report())));
+            json(res, 200, o);
+        }));
         r.get("/metrics", wrap((req, res) -> {
+            updateDriftGauges();
             res.header(HeaderNames.CONTENT_TYPE, ServeMetrics.contentType());
             res.send(metrics.scrape());
         }));
@@ -217,6 +228,7 @@ public final class InferenceServer implements AutoCloseable {
                 }
                 throw e;
             }
+            mv.drift.record(in.values(), out, in.shape()[0]);
             Canary c = canaryFor(name, version);
             if (c != null) {
                 long v = Long.parseLong(mv.version());
@@ -340,6 +352,7 @@ public final class InferenceServer implements AutoCloseable {
         try {
             float[] x = PngInput.decode(body(req), mv.loaded().inputShape());
             float[] scores = compute(mv, x, 1, 0);
+            mv.drift.record(x, scores, 1);
             int best = 0;
             for (int i = 1; i < scores.length; i++) {
                 if (scores[i] > scores[best]) {
@@ -358,6 +371,26 @@ public final class InferenceServer implements AutoCloseable {
             throw e;
         } finally {
             models.release(mv);
+        }
+    }
+
+    private void updateDriftGauges() {
+        for (ModelManager.Served s : models.all()) {
+            for (ModelVersion mv : s.versions().values()) {
+                java.util.Map<String, Object> r = mv.drift.report();
+                if (!(r.get("psi") instanceof double[] psi)) {
+                    continue;
+                }
+                double[] ks = (double[]) r.get("ks_statistic");
+                String[] names = (String[]) r.get("features");
+                for (int f = 0; f < psi.length; f++) {
+                    String feature = names != null ? names[f] : Integer.toString(f);
+                    metrics.driftPsi.labelValues(s.name(), mv.version(), feature).set(psi[f]);
+                    metrics.driftKs.labelValues(s.name(), mv.version(), feature).set(ks[f]);
+                }
+                metrics.driftJs.labelValues(s.name(), mv.version()).set((Double) r.get("prediction_js_divergence"));
+                metrics.drifted.labelValues(s.name(), mv.version()).set(Boolean.TRUE.equals(r.get("drifted")) ? 1 : 0);
+            }
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.TreeSet;
  *                       "default_timeout_microseconds": 5000000},
  *  "version_policy": {"latest": {"num_versions": 1}},      // or {"all": {}} or {"specific": {"versions": [1, 3]}}
  *  "input_shape": [1, 28, 28],                              // optional, overrides the spec's
+ *  "drift_window": 1000,                                     // reference = first N examples, compared with the last N
  *  "aliases": {"champion": 1, "challenger": 2},             // MLflow-style names usable as versions
  *  "canary": {"percent": 10, "shadow": false,
  *             "rollback": {"min_requests": 50, "max_error_rate": 0.05, "max_p99_ms": 100, "min_agreement": 0.9}}}
@@ -35,7 +36,7 @@ import java.util.TreeSet;
  */
 public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQueueSize, long defaultTimeoutMicros,
         String policy, int numVersions, List<Long> versions, int[] inputShape, Map<String, Long> aliases,
-        CanaryConfig canary) {
+        CanaryConfig canary, int driftWindow) {
 
     /**
      * Canary settings: {@code percent} of unversioned traffic goes to the {@code challenger} alias
@@ -50,13 +51,13 @@ public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQue
 
     /** Defaults: batches of up to 8, 500 µs delay, 128 queued requests, 5 s deadline, the latest version. */
     public static ModelConfig defaults() {
-        return new ModelConfig(8, 500, 128, 5_000_000, "latest", 1, List.of(), null, Map.of(), null);
+        return new ModelConfig(8, 500, 128, 5_000_000, "latest", 1, List.of(), null, Map.of(), null, 1000);
     }
 
     /** A copy with other batching settings. */
     public ModelConfig withBatching(int maxBatch, long delayMicros, int queueSize, long timeoutMicros) {
         return new ModelConfig(maxBatch, delayMicros, queueSize, timeoutMicros, policy, numVersions, versions, inputShape,
-                aliases, canary);
+                aliases, canary, driftWindow);
     }
 
     /** Reads {@code modelDir/serve.json}, or the defaults when there is none. Errors name the file and field. */
@@ -75,7 +76,7 @@ public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQue
             throw new IllegalArgumentException(file + ": expected a JSON object");
         }
         check(root, file, "", Set.of("max_batch_size", "dynamic_batching", "version_policy", "input_shape", "aliases",
-                "canary"));
+                "canary", "drift_window"));
         ModelConfig d = defaults();
         int maxBatch = positiveInt(root, "max_batch_size", d.maxBatchSize, file);
         JsonNode db = root.path("dynamic_batching");
@@ -156,7 +157,7 @@ public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQue
                     rb.path("min_agreement").asDouble(0));
         }
         return new ModelConfig(maxBatch, delay, queue, timeout, policy, num, List.copyOf(versions), shape,
-                Map.copyOf(aliases), canary);
+                Map.copyOf(aliases), canary, positiveInt(root, "drift_window", d.driftWindow, file));
     }
 
     /** The versions to serve out of {@code available} (sorted ascending), per the policy. */

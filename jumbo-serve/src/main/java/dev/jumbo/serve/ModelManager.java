@@ -96,7 +96,8 @@ public final class ModelManager implements AutoCloseable {
                     ModelLoader.Loaded loaded = ModelLoader.load(dir.resolve(Long.toString(v)), cfg.inputShape(),
                             cfg.maxBatchSize());
                     String vs = Long.toString(v);
-                    ModelVersion mv = new ModelVersion(name, vs, loaded, new Batcher(name, vs, loaded, cfg, metrics), fp);
+                    ModelVersion mv = new ModelVersion(name, vs, loaded, new Batcher(name, vs, loaded, cfg, metrics), fp,
+                            cfg.driftWindow());
                     fresh.add(mv);
                     next.put(v, mv);
                 }

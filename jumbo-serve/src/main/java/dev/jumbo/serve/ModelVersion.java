@@ -14,10 +14,13 @@ public final class ModelVersion {
     final ModelLoader.Loaded loaded;
     final Batcher batcher;
     final String fingerprint;
+    final DriftMonitor drift;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
-    ModelVersion(String name, String version, ModelLoader.Loaded loaded, Batcher batcher, String fingerprint) {
+    ModelVersion(String name, String version, ModelLoader.Loaded loaded, Batcher batcher, String fingerprint,
+            int driftWindow) {
+        this.drift = new DriftMonitor(loaded.inputSize(), ModelLoader.numel(loaded.outputShape()), driftWindow);
         this.name = name;
         this.version = version;
         this.loaded = loaded;

@@ -34,6 +34,10 @@ public final class ServeMetrics {
     final Counter loads;
     final Counter http;
     final Counter rollbacks;
+    final Gauge driftPsi;
+    final Gauge driftKs;
+    final Gauge driftJs;
+    final Gauge drifted;
 
     public ServeMetrics() {
         success = Counter.builder().name("jumbo_inference_request_success")
@@ -55,6 +59,15 @@ public final class ServeMetrics {
                 .labelNames("method", "code").register(registry);
         rollbacks = Counter.builder().name("jumbo_canary_rollbacks").help("Challenger rollbacks by the threshold crossed")
                 .labelNames("model", "reason").register(registry);
+        driftPsi = Gauge.builder().name("jumbo_drift_psi").help("Population stability index of an input feature vs the reference window")
+                .labelNames("model", "version", "feature").register(registry);
+        driftKs = Gauge.builder().name("jumbo_drift_ks_statistic").help("Two-sample KS statistic of an input feature vs the reference window")
+                .labelNames("model", "version", "feature").register(registry);
+        driftJs = Gauge.builder().name("jumbo_drift_prediction_js_divergence")
+                .help("Jensen-Shannon divergence (bits) of predicted classes vs the reference window")
+                .labelNames("model", "version").register(registry);
+        drifted = Gauge.builder().name("jumbo_drift_detected").help("1 when some input feature's PSI is over 0.1")
+                .labelNames("model", "version").register(registry);
         JvmMetrics.builder().register(registry);
     }
 
