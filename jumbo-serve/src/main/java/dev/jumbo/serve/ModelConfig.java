@@ -22,6 +22,8 @@ import java.util.TreeSet;
  *  "version_policy": {"latest": {"num_versions": 1}},      // or {"all": {}} or {"specific": {"versions": [1, 3]}}
  *  "input_shape": [1, 28, 28],                              // optional, overrides the spec's
  *  "drift_window": 1000,                                     // reference = first N examples, compared with the last N
+ *  "gate": {"data": "fashion-mnist", "limit": 1000, "max_accuracy_drop": 0.01,  // a new version must pass
+ *           "min_agreement": 0.0, "max_latency_ratio": 3.0},                   // against the one it replaces
  *  "aliases": {"champion": 1, "challenger": 2},             // MLflow-style names usable as versions
  *  "canary": {"percent": 10, "shadow": false,
  *             "rollback": {"min_requests": 50, "max_error_rate": 0.05, "max_p99_ms": 100, "min_agreement": 0.9}}}
@@ -36,7 +38,7 @@ import java.util.TreeSet;
  */
 public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQueueSize, long defaultTimeoutMicros,
         String policy, int numVersions, List<Long> versions, int[] inputShape, Map<String, Long> aliases,
-        CanaryConfig canary, int driftWindow) {
+        CanaryConfig canary, int driftWindow, String gateData, RegressionGate.Thresholds gate) {
 
     /**
      * Canary settings: {@code percent} of unversioned traffic goes to the {@code challenger} alias
@@ -51,13 +53,13 @@ public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQue
 
     /** Defaults: batches of up to 8, 500 µs delay, 128 queued requests, 5 s deadline, the latest version. */
     public static ModelConfig defaults() {
-        return new ModelConfig(8, 500, 128, 5_000_000, "latest", 1, List.of(), null, Map.of(), null, 1000);
+        return new ModelConfig(8, 500, 128, 5_000_000, "latest", 1, List.of(), null, Map.of(), null, 1000, null, null);
     }
 
     /** A copy with other batching settings. */
     public ModelConfig withBatching(int maxBatch, long delayMicros, int queueSize, long timeoutMicros) {
         return new ModelConfig(maxBatch, delayMicros, queueSize, timeoutMicros, policy, numVersions, versions, inputShape,
-                aliases, canary, driftWindow);
+                aliases, canary, driftWindow, gateData, gate);
     }
 
     /** Reads {@code modelDir/serve.json}, or the defaults when there is none. Errors name the file and field. */
@@ -76,7 +78,7 @@ public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQue
             throw new IllegalArgumentException(file + ": expected a JSON object");
         }
         check(root, file, "", Set.of("max_batch_size", "dynamic_batching", "version_policy", "input_shape", "aliases",
-                "canary", "drift_window"));
+                "canary", "drift_window", "gate"));
         ModelConfig d = defaults();
         int maxBatch = positiveInt(root, "max_batch_size", d.maxBatchSize, file);
         JsonNode db = root.path("dynamic_batching");
@@ -156,8 +158,19 @@ public record ModelConfig(int maxBatchSize, long maxQueueDelayMicros, int maxQue
                     rb.path("max_error_rate").asDouble(1), rb.path("max_p99_ms").asDouble(Double.MAX_VALUE),
                     rb.path("min_agreement").asDouble(0));
         }
+        String gateData = null;
+        RegressionGate.Thresholds gate = null;
+        JsonNode g = root.path("gate");
+        if (!g.isMissingNode()) {
+            check(g, file, "gate.", Set.of("data", "limit", "max_accuracy_drop", "min_agreement", "max_latency_ratio"));
+            RegressionGate.Thresholds t = RegressionGate.Thresholds.defaults();
+            gateData = g.path("data").asText("fashion-mnist");
+            gate = new RegressionGate.Thresholds(g.path("max_accuracy_drop").asDouble(t.maxAccuracyDrop()),
+                    g.path("min_agreement").asDouble(t.minAgreement()), g.path("max_latency_ratio").asDouble(t.maxLatencyRatio()),
+                    positiveInt(g, "limit", t.limit(), file));
+        }
         return new ModelConfig(maxBatch, delay, queue, timeout, policy, num, List.copyOf(versions), shape,
-                Map.copyOf(aliases), canary, positiveInt(root, "drift_window", d.driftWindow, file));
+                Map.copyOf(aliases), canary, positiveInt(root, "drift_window", d.driftWindow, file), gateData, gate);
     }
 
     /** The versions to serve out of {@code available} (sorted ascending), per the policy. */

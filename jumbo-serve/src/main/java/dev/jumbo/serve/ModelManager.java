@@ -95,6 +95,16 @@ public final class ModelManager implements AutoCloseable {
                     }
                     ModelLoader.Loaded loaded = ModelLoader.load(dir.resolve(Long.toString(v)), cfg.inputShape(),
                             cfg.maxBatchSize());
+                    if (cfg.gate() != null && old != null && old.versions().lowerEntry(v) != null) {
+                        ModelVersion baseline = old.versions().lowerEntry(v).getValue();
+                        RegressionGate.Result g = RegressionGate.run(loaded, baseline.loaded,
+                                RegressionGate.data(cfg.gateData(), cfg.gate().limit()), cfg.gate());
+                        LOG.info("model {} version {} regression gate vs version {}: {}", name, v, baseline.version, g.toMap());
+                        if (!g.passed()) {
+                            throw new IllegalArgumentException("regression gate vs version " + baseline.version
+                                    + " failed: " + String.join("; ", g.failures()));
+                        }
+                    }
                     String vs = Long.toString(v);
                     ModelVersion mv = new ModelVersion(name, vs, loaded, new Batcher(name, vs, loaded, cfg, metrics), fp,
                             cfg.driftWindow());
