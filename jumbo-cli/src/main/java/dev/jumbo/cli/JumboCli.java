@@ -27,6 +27,7 @@ import picocli.CommandLine.ParseResult;
             EstimateCommand.class,
             BenchCommand.class,
             ServeCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class JumboCli implements Runnable {
