@@ -32,18 +32,23 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--probe-seconds", defaultValue = "1.0", description = "How long the SGEMM probe runs (default ${DEFAULT-VALUE}).")
     double probeSeconds;
 
+    @Option(names = "--serve-seconds", defaultValue = "3", description = "How long the serving stage sends requests (default ${DEFAULT-VALUE}).")
+    double serveSeconds;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        err.println("jumbo demo: stage 1/1, the engine (" + Parallel.threads() + " threads, "
+        err.println("jumbo demo: stage 1/2, the engine (" + Parallel.threads() + " threads, "
                 + FloatVector.SPECIES_PREFERRED.length() + " float lanes)");
         GemmProbe.Result gemm = GemmProbe.run(gemmSize, probeSeconds);
         err.printf("  sgemm   n=%d  %.1f GFLOP/s%n", gemm.n(), gemm.gflops());
         SpiralDemo.Result r = SpiralDemo.run(seed, steps, err);
+        err.println("jumbo demo: stage 2/2, serving (KServe v2 REST, hot swap under load)");
+        ServeDemo.Result served = ServeDemo.run(serveSeconds, err);
         if (!json) {
             out.println("One training step, as the profiler counted it:");
             out.println(r.profileTable());
@@ -63,6 +68,12 @@ public final class DemoCommand implements Callable<Integer> {
                 .add("step_flops", "FLOPs per step (profiler)", r.flopsPerStep(), "")
                 .add("step_peak_bytes", "peak live tensor memory per step", r.peakBytesPerStep(), "bytes")
                 .add("step_allocated_bytes", "heap allocated per step (caller thread)", r.allocatedBytesPerStep(), "bytes")
+                .add("serve_requests", "served requests (8 clients)", served.requests(), "")
+                .add("serve_errors", "failed requests across the hot swap", served.errors(), "")
+                .add("serve_p50_us", "request latency p50", served.p50Micros(), "us")
+                .add("serve_p99_us", "request latency p99", served.p99Micros(), "us")
+                .add("serve_swap_ms", "hot swap v1 -> v2 (load, warm up, swap)", served.swapMillis(), "ms")
+                .add("serve_v2_answers", "requests answered by v2", served.answeredBy().getOrDefault("2", 0L), "")
                 .print(out, json);
         return 0;
     }
