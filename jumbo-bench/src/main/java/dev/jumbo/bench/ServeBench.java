@@ -95,6 +95,7 @@ public final class ServeBench implements Callable<Integer> {
             result(results, "http_p50_batch1_us", one.p(0.5) / 1e3, "us");
             result(results, "inprocess_p50_batch1_us", inProcess / 1e3, "us");
             result(results, "overhead_p50_batch1_us", (one.p(0.5) - inProcess) / 1e3, "us");
+            result(results, "http_floor_p50_us", healthP50Nanos(server, seconds) / 1e3, "us");
         }
         for (Map<String, Object> r : results) {
             System.out.printf("%-32s %12.2f %s%n", r.get("case"), (Double) r.get("value"), r.get("unit"));
@@ -179,6 +180,20 @@ public final class ServeBench implements Callable<Integer> {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         return new Run(all.length, errors.get(), elapsed, all);
+    }
+
+    /** p50 of sequential GET /v2/health/live: what one HTTP round trip costs here, with no model work. */
+    private double healthP50Nanos(InferenceServer server, double secs) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v2/health/live")).GET().build();
+        List<Long> t = new ArrayList<>();
+        long end = System.nanoTime() + (long) (secs * 1e9);
+        while (System.nanoTime() < end) {
+            long s = System.nanoTime();
+            client.send(req, HttpResponse.BodyHandlers.discarding());
+            t.add(System.nanoTime() - s);
+        }
+        long[] a = t.stream().mapToLong(Long::longValue).sorted().toArray();
+        return a[a.length / 2];
     }
 
     private static double computeMillis(InferenceServer server, int batch) {
