@@ -152,7 +152,7 @@ public final class InferenceServer implements AutoCloseable {
 
     private void serverMetadata(ServerResponse res) {
         ObjectNode o = obj().put("name", "jumbo").put("version", version());
-        o.putArray("extensions").add("binary_tensor_data").add("model_repository").add("statistics");
+        o.putArray("extensions").add("binary_tensor_data").add("model_repository");
         json(res, 200, o);
     }
 
