@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jumbo bench", mixinStandardHelpOptions = true,
         description = "Side-by-side benchmarks of Jumbo against OpenBLAS and PyTorch.",
-        subcommands = {GemmBench.class, ConvBench.class, TrainBench.class, ConformanceBench.class})
+        subcommands = {
+            GemmBench.class,
+            ConvBench.class,
+            TrainBench.class,
+            ServeBench.class,
+            ConformanceBench.class,
+        })
 public final class BenchMain implements Runnable {
 
     @Override

@@ -43,6 +43,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo-lenet5", description = "Run directory of the training stage (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--serve-seconds", defaultValue = "3", description = "How long the serving stage sends requests (default ${DEFAULT-VALUE}; 0 skips the stage).")
+    double serveSeconds;
+
     @Spec
     CommandSpec spec;
 
@@ -50,7 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int stages = epochs > 0 ? 2 : 1;
+        int stages = 1 + (epochs > 0 ? 1 : 0) + (serveSeconds > 0 ? 1 : 0);
+        int stage = 1;
         err.println("jumbo demo: stage 1/" + stages + ", the engine (" + Parallel.threads() + " threads, "
                 + FloatVector.SPECIES_PREFERRED.length() + " float lanes)");
         GemmProbe.Result gemm = GemmProbe.run(gemmSize, probeSeconds);
@@ -76,7 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .add("step_peak_bytes", "peak live tensor memory per step", r.peakBytesPerStep(), "bytes")
                 .add("step_allocated_bytes", "heap allocated per step (caller thread)", r.allocatedBytesPerStep(), "bytes");
         if (epochs > 0) {
-            err.println("jumbo demo: stage 2/2, training LeNet-5 on Fashion-MNIST for " + epochs + " epoch(s)");
+            err.println("jumbo demo: stage " + (++stage) + "/" + stages + ", training LeNet-5 on Fashion-MNIST for "
+                    + epochs + " epoch(s)");
             TrainingDemo.Result t = TrainingDemo.run(epochs, limit, seed, this.out, err);
             figures.add("train_epochs", "LeNet-5 epochs", t.summary().path("epochs").asInt(), "")
                     .add("train_examples", "training images", t.summary().path("train_examples").asInt(), "")
@@ -84,6 +89,16 @@ public final class DemoCommand implements Callable<Integer> {
                     .add("test_loss", "test loss", t.summary().path("test_loss").asDouble(), "")
                     .add("test_accuracy", "test accuracy", t.summary().path("test_accuracy").asDouble(), "")
                     .add("run_dir", "run directory (model, metrics, curves.png)", t.runDir().toString(), "");
+        }
+        if (serveSeconds > 0) {
+            err.println("jumbo demo: stage " + (++stage) + "/" + stages + ", serving (KServe v2 REST, hot swap under load)");
+            ServeDemo.Result served = ServeDemo.run(serveSeconds, err);
+            figures.add("serve_requests", "served requests (8 clients)", served.requests(), "")
+                    .add("serve_errors", "failed requests across the hot swap", served.errors(), "")
+                    .add("serve_p50_us", "request latency p50", served.p50Micros(), "us")
+                    .add("serve_p99_us", "request latency p99", served.p99Micros(), "us")
+                    .add("serve_swap_ms", "hot swap v1 -> v2 (load, warm up, swap)", served.swapMillis(), "ms")
+                    .add("serve_v2_answers", "requests answered by v2", served.answeredBy().getOrDefault("2", 0L), "");
         }
         figures.print(out, json);
         return 0;

@@ -29,6 +29,8 @@ import picocli.CommandLine.ParseResult;
             PredictCommand.class,
             EstimateCommand.class,
             BenchCommand.class,
+            ServeCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class JumboCli implements Runnable {

@@ -134,7 +134,8 @@ class JumboCliTest {
 
     @Test
     void demoTrainsTheSpiralNetworkAndReportsTheProfile() throws Exception {
-        Run r = run("demo", "--json", "--steps", "150", "--gemm-size", "64", "--probe-seconds", "0.05", "--epochs", "0");
+        Run r = run("demo", "--json", "--steps", "150", "--gemm-size", "64", "--probe-seconds", "0.05",
+                "--epochs", "0", "--serve-seconds", "1");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
         assertThat(j.get("spiral_first_loss").asDouble()).isBetween(0.9, 1.3); // about ln 3 at the start
@@ -144,6 +145,9 @@ class JumboCliTest {
         long forward = 600L * (2 * 64 + 64 * 64 + 64 * 3);
         assertThat(j.get("step_macs").asLong()).isEqualTo(forward + 2 * forward - 600L * 2 * 64);
         assertThat(j.get("step_peak_bytes").asLong()).isPositive();
+        assertThat(j.get("serve_requests").asLong()).isPositive();
+        assertThat(j.get("serve_errors").asLong()).as("failed requests across the hot swap").isZero();
+        assertThat(j.get("serve_v2_answers").asLong()).as("requests answered by v2 after the swap").isPositive();
     }
 
     @Test
@@ -152,7 +156,7 @@ class JumboCliTest {
                 "Fashion-MNIST is not installed; .ci/run installs it");
         Path out = tmp.resolve("demo-run");
         Run r = run("demo", "--json", "--steps", "20", "--gemm-size", "64", "--probe-seconds", "0.05",
-                "--epochs", "1", "--limit", "640", "--out", out.toString());
+                "--epochs", "1", "--limit", "640", "--out", out.toString(), "--serve-seconds", "0");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
         assertThat(j.get("train_epochs").asInt()).isEqualTo(1);
