@@ -165,8 +165,8 @@ public final class ConvBench implements Callable<Integer> {
         System.err.printf("conv: %s: warming up%n", c.name());
         PairedTimer.warmUp(jumbo, warmup);
         PairedTimer.warmUp(torch, warmup);
-        PairedTimer.Result r = timer.measure(jumbo, torch, pairs, i -> System.err.printf(
-                "conv: %s pair %d done%n", c.name(), i + 1));
+        PairedTimer.Result r = timer.measure(jumbo, torch, pairs, (i, j, t, jc, tc) -> System.err.printf(
+                "conv: %s pair %d: jumbo %.1f, pytorch %.1f steps/s (ratio %.3f)%n", c.name(), i + 1, j, t, j / t));
         px.close();
         pw.close();
         pb.close();

@@ -125,13 +125,11 @@ public final class GemmBench implements Callable<Integer> {
         try {
             p.verify();
             double gflop = 2.0 * n * n * n / 1e9;
-            PairedTimer.Result r = timer.measure(p.jumboSide, p.blasSide, pairs, i -> { });
+            PairedTimer.Result r = timer.measure(p.jumboSide, p.blasSide, pairs, (i, j, o, jc, oc) ->
+                    System.err.printf("gemm: n=%d threads=%d pair %d: jumbo %.1f, openblas %.1f GFLOP/s%n",
+                            n, t, i + 1, j * gflop, o * gflop));
             double mj = r.jumboPerSecond() * gflop;
             double mo = r.peerPerSecond() * gflop;
-            for (int i = 0; i < pairs; i++) {
-                System.err.printf("gemm: n=%d threads=%d pair %d: jumbo %.1f, openblas %.1f GFLOP/s%n",
-                        n, t, i + 1, r.jumbo()[i] * gflop, r.peer()[i] * gflop);
-            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("n", n);
             row.put("threads", t);

@@ -1,7 +1,7 @@
 package dev.jumbo.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 
 /**
  * Times Jumbo against a peer the way every benchmark here must: warm both up, size each timed
@@ -13,7 +13,7 @@ import java.util.function.IntConsumer;
  * PairedTimer timer = new PairedTimer(0.3, 0.15, 10);
  * timer.warmUp(jumbo, 1.0);
  * timer.warmUp(peer, 1.0);
- * PairedTimer.Result r = timer.measure(jumbo, peer, 5, i -> {});
+ * PairedTimer.Result r = timer.measure(jumbo, peer, 5, PairedTimer.QUIET);
  * System.out.println(r.jumboPerSecond() + " vs " + r.peerPerSecond());
  * }</pre>
  */
@@ -24,8 +24,60 @@ final class PairedTimer {
         void run();
     }
 
-    /** Medians of runs per second on each side, and of the per-pair ratios (Jumbo / peer). */
-    record Result(double jumboPerSecond, double peerPerSecond, double pairRatio, double[] jumbo, double[] peer) {}
+    /** Told each finished pair: runs per wall-clock second and per process CPU-second of each side. */
+    interface PairObserver {
+        void pair(int index, double jumbo, double peer, double jumboCpu, double peerCpu);
+    }
+
+    static final PairObserver QUIET = (i, j, p, jc, pc) -> { };
+
+    /**
+     * Per pair: runs per wall-clock second and per CPU-second of the whole process (every thread,
+     * native ones too: on a shared machine it shows the work each side needs, while the wall clock
+     * shows who won the cores). The accessors give the medians.
+     */
+    record Result(double[] jumbo, double[] peer, double[] jumboCpu, double[] peerCpu) {
+        double jumboPerSecond() {
+            return median(jumbo);
+        }
+
+        double peerPerSecond() {
+            return median(peer);
+        }
+
+        /** Median of the per-pair ratios (Jumbo / peer). */
+        double pairRatio() {
+            return median(ratios(jumbo, peer));
+        }
+
+        double pairRatioMin() {
+            return Arrays.stream(ratios(jumbo, peer)).min().orElse(Double.NaN);
+        }
+
+        double pairRatioMax() {
+            return Arrays.stream(ratios(jumbo, peer)).max().orElse(Double.NaN);
+        }
+
+        double jumboPerCpuSecond() {
+            return median(jumboCpu);
+        }
+
+        double peerPerCpuSecond() {
+            return median(peerCpu);
+        }
+
+        double cpuRatio() {
+            return median(ratios(jumboCpu, peerCpu));
+        }
+
+        private static double[] ratios(double[] a, double[] b) {
+            double[] r = new double[a.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = a[i] / b[i];
+            }
+            return r;
+        }
+    }
 
     private final double minTime;
     private final double idleBusy;
@@ -51,20 +103,24 @@ final class PairedTimer {
         } while (System.nanoTime() < end);
     }
 
-    /** {@code pairs} interleaved timed pairs; {@code afterPair} gets the index of each finished pair. */
-    Result measure(Side jumbo, Side peer, int pairs, IntConsumer afterPair) {
+    /** {@code pairs} interleaved timed pairs; {@code observer} hears each one as it finishes. */
+    Result measure(Side jumbo, Side peer, int pairs, PairObserver observer) {
         int repsJ = calibrate(jumbo);
         int repsP = calibrate(peer);
         double[] j = new double[pairs];
         double[] p = new double[pairs];
-        double[] ratio = new double[pairs];
+        double[] jc = new double[pairs];
+        double[] pc = new double[pairs];
         for (int i = 0; i < pairs; i++) {
-            j[i] = repsJ / time(jumbo, repsJ);
-            p[i] = repsP / time(peer, repsP);
-            ratio[i] = j[i] / p[i];
-            afterPair.accept(i);
+            double[] tj = time(jumbo, repsJ);
+            double[] tp = time(peer, repsP);
+            j[i] = repsJ / tj[0];
+            p[i] = repsP / tp[0];
+            jc[i] = repsJ / tj[1];
+            pc[i] = repsP / tp[1];
+            observer.pair(i, j[i], p[i], jc[i], pc[i]);
         }
-        return new Result(median(j), median(p), median(ratio), j, p);
+        return new Result(j, p, jc, pc);
     }
 
     /** How many sections started on a machine that never became idle within the wait. */
@@ -72,25 +128,34 @@ final class PairedTimer {
         return busySections;
     }
 
-    /** Repetitions that make one timed section last at least {@code minTime}. */
+    /** Repetitions that make one timed section last at least {@code minTime} (from 3 timed runs). */
     private int calibrate(Side s) {
         s.run();
         long t0 = System.nanoTime();
-        s.run();
-        double once = Math.max(1e-6, (System.nanoTime() - t0) / 1e9);
+        for (int i = 0; i < 3; i++) {
+            s.run();
+        }
+        double once = Math.max(1e-7, (System.nanoTime() - t0) / 3e9);
         return (int) Math.max(1, Math.ceil(minTime / once));
     }
 
-    /** Seconds for {@code reps} runs, after waiting for an idle machine. */
-    private double time(Side s, int reps) {
+    /** {wall seconds, process CPU seconds} for {@code reps} runs, after waiting for an idle machine. */
+    private double[] time(Side s, int reps) {
         if (!IdleWait.await(idleBusy, idleWait)) {
             busySections++;
         }
+        long c0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (int r = 0; r < reps; r++) {
             s.run();
         }
-        return (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        return new double[] {(t1 - t0) / 1e9, Math.max(1, processCpuNanos() - c0) / 1e9};
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static double median(double[] v) {

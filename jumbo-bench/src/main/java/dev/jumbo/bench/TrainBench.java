@@ -89,15 +89,12 @@ public final class TrainBench implements Callable<Integer> {
     static final int TRAIN_BATCH = 64;
     private static final int BATCHES = 8;
 
-    private interface Side {
-        void run();
-    }
-
-    private int busySections;
+    private PairedTimer timer;
     private Engine engine;
 
     @Override
     public Integer call() throws Exception {
+        timer = new PairedTimer(minTime, idleBusy, idleWait);
         int maxThreads = threadCounts.stream().mapToInt(Integer::intValue).max().orElse(0);
         if (threadCounts.isEmpty() || threadCounts.stream().anyMatch(t -> t < 1) || pairs < 1) {
             System.err.println("train: --threads " + threadCounts + " and --pairs " + pairs + ", expected positive values");
@@ -125,8 +122,8 @@ public final class TrainBench implements Callable<Integer> {
                     r.get("ratio_min") + "-" + r.get("ratio_max"), (double) r.get("jumbo_per_cpu_s"),
                     (double) r.get("pytorch_per_cpu_s"), (double) r.get("cpu_ratio"));
         }
-        if (busySections > 0) {
-            System.err.println("train: the machine never became idle before " + busySections
+        if (timer.busySections() > 0) {
+            System.err.println("train: the machine never became idle before " + timer.busySections()
                     + " timed section(s) (waited " + idleWait + " s each); those numbers are noisy");
         }
         if (json) {
@@ -162,8 +159,8 @@ public final class TrainBench implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         int[] next = new int[1];
         for (String c : cases) {
-            Side jumbo;
-            Side torch;
+            PairedTimer.Side jumbo;
+            PairedTimer.Side torch;
             int perCall;
             String unit;
             switch (c) {
@@ -236,47 +233,30 @@ public final class TrainBench implements Callable<Integer> {
         return loss;
     }
 
-    private Map<String, Object> measure(String label, int threads, String unit, int perCall, Side jumbo, Side torch) {
+    private Map<String, Object> measure(String label, int threads, String unit, int perCall, PairedTimer.Side jumbo, PairedTimer.Side torch) {
         System.err.printf("train: %s: warming up%n", label);
-        repeatFor(jumbo, warmup);
-        repeatFor(torch, warmup);
-        int repsJ = calibrate(jumbo);
-        int repsT = calibrate(torch);
+        PairedTimer.warmUp(jumbo, warmup);
+        PairedTimer.warmUp(torch, warmup);
         long bytes = allocatedBytes();
         jumbo.run();
         bytes = allocatedBytes() - bytes;
-        double[] j = new double[pairs];
-        double[] t = new double[pairs];
-        double[] ratio = new double[pairs];
-        double[] jc = new double[pairs];
-        double[] tc = new double[pairs];
-        double[] cpuRatio = new double[pairs];
-        for (int i = 0; i < pairs; i++) {
-            double[] tj = time(jumbo, repsJ);
-            double[] tt = time(torch, repsT);
-            j[i] = perCall * repsJ / tj[0];
-            t[i] = perCall * repsT / tt[0];
-            jc[i] = perCall * repsJ / tj[1];
-            tc[i] = perCall * repsT / tt[1];
-            ratio[i] = j[i] / t[i];
-            cpuRatio[i] = jc[i] / tc[i];
-            System.err.printf("train: %s pair %d: jumbo %.1f, pytorch %.1f %s/s (ratio %.3f); per CPU-second"
-                    + " jumbo %.1f, pytorch %.1f (ratio %.3f)%n", label, i + 1, j[i], t[i], unit, ratio[i], jc[i], tc[i],
-                    cpuRatio[i]);
-        }
+        PairedTimer.Result r = timer.measure(jumbo, torch, pairs, (i, j, t, jc, tc) -> System.err.printf(
+                "train: %s pair %d: jumbo %.1f, pytorch %.1f %s/s (ratio %.3f); per CPU-second"
+                        + " jumbo %.1f, pytorch %.1f (ratio %.3f)%n", label, i + 1, perCall * j, perCall * t, unit,
+                j / t, perCall * jc, perCall * tc, jc / tc));
         System.err.printf("train: %s: jumbo allocates %d bytes per call on the calling thread%n", label, bytes);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("case", label);
         row.put("unit", unit);
         row.put("threads", threads);
-        row.put("jumbo_per_s", round(median(j)));
-        row.put("pytorch_per_s", round(median(t)));
-        row.put("ratio", round3(median(ratio)));
-        row.put("ratio_min", round3(Arrays.stream(ratio).min().orElse(0)));
-        row.put("ratio_max", round3(Arrays.stream(ratio).max().orElse(0)));
-        row.put("jumbo_per_cpu_s", round(median(jc)));
-        row.put("pytorch_per_cpu_s", round(median(tc)));
-        row.put("cpu_ratio", round3(median(cpuRatio)));
+        row.put("jumbo_per_s", round(perCall * r.jumboPerSecond()));
+        row.put("pytorch_per_s", round(perCall * r.peerPerSecond()));
+        row.put("ratio", round3(r.pairRatio()));
+        row.put("ratio_min", round3(r.pairRatioMin()));
+        row.put("ratio_max", round3(r.pairRatioMax()));
+        row.put("jumbo_per_cpu_s", round(perCall * r.jumboPerCpuSecond()));
+        row.put("pytorch_per_cpu_s", round(perCall * r.peerPerCpuSecond()));
+        row.put("cpu_ratio", round3(r.cpuRatio()));
         row.put("jumbo_bytes_per_call", bytes);
         return row;
     }
@@ -376,47 +356,6 @@ public final class TrainBench implements Callable<Integer> {
 
     private static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
-    private int calibrate(Side s) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < 3; i++) {
-            s.run();
-        }
-        double once = Math.max(1e-7, (System.nanoTime() - t0) / 3e9);
-        return (int) Math.max(1, Math.ceil(minTime / once));
-    }
-
-    /** {wall seconds, CPU seconds of the whole process (every thread, PyTorch's native ones too)}. */
-    private double[] time(Side s, int reps) {
-        if (!IdleWait.await(idleBusy, idleWait)) {
-            busySections++;
-        }
-        long c0 = processCpuNanos();
-        long t0 = System.nanoTime();
-        for (int r = 0; r < reps; r++) {
-            s.run();
-        }
-        long t1 = System.nanoTime();
-        return new double[] {(t1 - t0) / 1e9, Math.max(1, processCpuNanos() - c0) / 1e9};
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    private static void repeatFor(Side s, double seconds) {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        do {
-            s.run();
-        } while (System.nanoTime() < end);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double round(double v) {
