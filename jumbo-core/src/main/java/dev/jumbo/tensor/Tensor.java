@@ -1,5 +1,7 @@
 package dev.jumbo.tensor;
 
+import dev.jumbo.kernels.Binary;
+import dev.jumbo.kernels.BinaryOp;
 import java.util.Arrays;
 
 /**
@@ -344,17 +346,16 @@ public final class Tensor {
         if (!requiresGrad) {
             return;
         }
+        Tensor gc = g.contiguous();
         if (grad == null) {
-            // Own the buffer: the incoming gradient may be a view of another tensor's data.
-            grad = g.isContiguous() && g.offset == 0 && g.storage.length() == g.numel()
-                    && g.storage instanceof FloatStorage ? g : g.copy();
+            // Own the buffer: the incoming gradient may be shared (add's backward hands the same
+            // tensor to both inputs) or a view of other data, and later accumulation writes in place.
+            float[] own = new float[gc.numel()];
+            System.arraycopy(gc.data(), gc.offset, own, 0, own.length);
+            grad = of(own, shape);
         } else {
             float[] dst = grad.data();
-            float[] src = g.contiguous().data();
-            int so = g.contiguous().offset;
-            for (int i = 0, n = grad.numel(); i < n; i++) {
-                dst[grad.offset + i] += src[so + i];
-            }
+            Binary.apply(BinaryOp.ADD, dst, grad.offset, gc.data(), gc.offset, dst, grad.offset, grad.numel());
         }
     }
 
@@ -444,13 +445,8 @@ public final class Tensor {
     Tensor addSameShape(Tensor other) {
         Tensor a = contiguous();
         Tensor b = other.contiguous();
-        int n = a.numel();
-        float[] out = new float[n];
-        float[] ad = a.data();
-        float[] bd = b.data();
-        for (int i = 0; i < n; i++) {
-            out[i] = ad[a.offset + i] + bd[b.offset + i];
-        }
+        float[] out = new float[a.numel()];
+        Binary.apply(BinaryOp.ADD, a.data(), a.offset, b.data(), b.offset, out, 0, out.length);
         return of(out, shape);
     }
 

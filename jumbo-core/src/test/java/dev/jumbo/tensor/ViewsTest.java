@@ -119,4 +119,15 @@ class ViewsTest {
             assertThat(p.report().allocatedBytes()).isEqualTo(20_000);
         }
     }
+
+    @Test
+    void inputsThatReceiveTheSameGradientTensorAccumulateSeparately() {
+        // add's backward hands one gradient tensor to both inputs; each leaf must own its copy
+        Tensor a = Tensor.vector(1, 2).requiresGrad(true);
+        Tensor b = Tensor.vector(3, 4).requiresGrad(true);
+        a.add(b).sum().backward();
+        a.add(b).sum().backward();
+        assertThat(a.grad().toFloatArray()).containsExactly(2, 2);
+        assertThat(b.grad().toFloatArray()).containsExactly(2, 2);
+    }
 }
