@@ -1,8 +1,6 @@
 package dev.jumbo.train;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Writes every epoch's logs to a CSV file (Keras' {@code CSVLogger}), e.g. {@code metrics.csv}:
@@ -13,34 +11,9 @@ import java.util.Map;
  * trainer.fit(model, train, val, 10, new CsvLogger(runDir.resolve("metrics.csv")));
  * }</pre>
  */
-public final class CsvLogger implements Callback {
-    private final Path file;
-    private final EpochRows rows = new EpochRows();
-    private TrainContext ctx;
+public final class CsvLogger extends EpochFileLogger {
 
     public CsvLogger(Path file) {
-        this.file = file;
-    }
-
-    @Override
-    public void setContext(TrainContext context) {
-        this.ctx = context;
-        rows.rows().clear();
-    }
-
-    @Override
-    public void onTrainBegin(Map<String, Double> logs) {
-        rows.begin(ctx, file, false); // after a restore: the resume position is known now
-    }
-
-    @Override
-    public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        rows.add(logs);
-        rows.writeCsv(file);
-    }
-
-    /** The rows written so far, including those kept from before a resume. */
-    public List<Map<String, Double>> rows() {
-        return List.copyOf(rows.rows());
+        super(file, false);
     }
 }

@@ -14,39 +14,14 @@ import java.util.Map;
  * trainer.fit(model, train, val, 10, new JsonLogger(runDir.resolve("metrics.json")));
  * }</pre>
  */
-public final class JsonLogger implements Callback {
-    private final Path file;
-    private final EpochRows rows = new EpochRows();
-    private TrainContext ctx;
+public final class JsonLogger extends EpochFileLogger {
 
     public JsonLogger(Path file) {
-        this.file = file;
-    }
-
-    @Override
-    public void setContext(TrainContext context) {
-        this.ctx = context;
-        rows.rows().clear();
-    }
-
-    @Override
-    public void onTrainBegin(Map<String, Double> logs) {
-        rows.begin(ctx, file, true); // after a restore: the resume position is known now
-    }
-
-    @Override
-    public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        rows.add(logs);
-        rows.writeJson(file);
+        super(file, true);
     }
 
     /** The rows of a metrics.json file (e.g. to plot a finished run). */
     public static List<Map<String, Double>> read(Path file) {
         return EpochRows.readJson(file);
-    }
-
-    /** The rows written so far, including those kept from before a resume. */
-    public List<Map<String, Double>> rows() {
-        return List.copyOf(rows.rows());
     }
 }
