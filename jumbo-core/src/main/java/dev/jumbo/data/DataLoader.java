@@ -54,6 +54,8 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
     private final int[] shape;
     private final int exampleSize;
     private final ThreadPoolExecutor pool;
+    /** Every worker thread started, so close() can join them: the pool terminates a moment before its last thread ends. */
+    private final java.util.Queue<Thread> workers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Epoch open;
     private int nextEpoch;
     private boolean closed;
@@ -86,6 +88,8 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
             this.pool = new ThreadPoolExecutor(b.workers, b.workers, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, prefix + n.incrementAndGet());
                 t.setDaemon(true);
+                workers.removeIf(w -> !w.isAlive() && w.getState() == Thread.State.TERMINATED);
+                workers.add(t);
                 return t;
             });
             pool.allowCoreThreadTimeOut(true);
@@ -148,7 +152,12 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         if (pool != null) {
             pool.shutdownNow();
             try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 pool.awaitTermination(5, TimeUnit.SECONDS);
+                for (Thread t : workers) {
+                    long leftMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                    t.join(leftMs);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
