@@ -44,8 +44,12 @@ public final class ServeBench implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "32", description = "Closed-loop clients (default ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--seconds", defaultValue = "5", description = "Measured seconds per case (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per case per pair (default ${DEFAULT-VALUE}).")
     double seconds;
+
+    @Option(names = "--pairs", defaultValue = "3",
+            description = "Interleaved pairs per comparison (unbatched, batched, unbatched, ...; default ${DEFAULT-VALUE}); medians are reported.")
+    int pairs;
 
     @Option(names = "--max-batch", defaultValue = "32", description = "Batched case's max batch size (default ${DEFAULT-VALUE}).")
     int maxBatch;
@@ -53,13 +57,21 @@ public final class ServeBench implements Callable<Integer> {
     @Option(names = "--delay-us", defaultValue = "2000", description = "Batched case's max queue delay in µs (default ${DEFAULT-VALUE}).")
     long delayMicros;
 
+    @Option(names = "--client", defaultValue = "raw",
+            description = "Load generator: raw (one keep-alive socket per client, like wrk) or jdk (java.net.http.HttpClient); default ${DEFAULT-VALUE}.")
+    String clientKind;
+
     @Option(names = "--json", description = "Print the results as one JSON line last.")
     boolean json;
 
     private final HttpClient client = HttpClient.newHttpClient();
+    private int port;
 
     @Override
     public Integer call() throws Exception {
+        if (!clientKind.equals("raw") && !clientKind.equals("jdk")) {
+            throw new IllegalArgumentException("--client: received '" + clientKind + "': expected raw or jdk");
+        }
         // Access logs per request would measure the console, not the server.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -76,26 +88,52 @@ public final class ServeBench implements Callable<Integer> {
         byte[] body = requestBody(new Rng(2));
         List<Map<String, Object>> results = new ArrayList<>();
         try (InferenceServer server = InferenceServer.start(new InferenceServer.Options(repo, "127.0.0.1", 0, null, 1 << 20))) {
-            URI batched = URI.create("http://127.0.0.1:" + server.port() + "/v2/models/batched/infer");
-            URI unbatched = URI.create("http://127.0.0.1:" + server.port() + "/v2/models/unbatched/infer");
+            port = server.port();
+            String batched = "/v2/models/batched/infer";
+            String unbatched = "/v2/models/unbatched/infer";
             load(unbatched, body, concurrency, Math.min(2, seconds)); // warm-up
             load(batched, body, concurrency, Math.min(2, seconds));
-            Run u = load(unbatched, body, concurrency, seconds);
-            Run b = load(batched, body, concurrency, seconds);
-            double computeMs = computeMillis(server, maxBatch);
-            result(results, "throughput_unbatched_c" + concurrency, u.perSecond(), "req/s");
-            result(results, "throughput_batched_c" + concurrency, b.perSecond(), "req/s");
-            result(results, "batching_speedup", b.perSecond() / u.perSecond(), "x");
-            result(results, "p99_batched_ms", b.p(0.99) / 1e6, "ms");
+            Run[] u = new Run[pairs];
+            Run[] b = new Run[pairs];
+            double[] ratio = new double[pairs];
+            for (int i = 0; i < pairs; i++) {
+                u[i] = load(unbatched, body, concurrency, seconds);
+                b[i] = load(batched, body, concurrency, seconds);
+                ratio[i] = b[i].perSecond() / u[i].perSecond();
+                System.err.printf("pair %d: unbatched %.0f req/s, batched %.0f req/s (%.2fx); CPU per request %.0f vs %.0f µs%n",
+                        i, u[i].perSecond(), b[i].perSecond(), ratio[i], u[i].cpuMicrosPerRequest(), b[i].cpuMicrosPerRequest());
+            }
+            ModelLoader.Loaded model = server.models().served("batched").versions().lastEntry().getValue().loaded();
+            double computeMs = computeNanos(model, maxBatch, 20) / 1e6;
+            long errors = 0;
+            for (int i = 0; i < pairs; i++) {
+                errors += u[i].errors + b[i].errors;
+            }
+            result(results, "throughput_unbatched_c" + concurrency, median(u, Run::perSecond), "req/s");
+            result(results, "throughput_batched_c" + concurrency, median(b, Run::perSecond), "req/s");
+            result(results, "batching_speedup", PairedTimer.median(ratio), "x");
+            result(results, "batching_speedup_min", Arrays.stream(ratio).min().orElse(0), "x");
+            result(results, "batching_speedup_max", Arrays.stream(ratio).max().orElse(0), "x");
+            result(results, "cpu_per_request_unbatched_us", median(u, Run::cpuMicrosPerRequest), "us");
+            result(results, "cpu_per_request_batched_us", median(b, Run::cpuMicrosPerRequest), "us");
+            result(results, "p99_batched_ms", median(b, r -> r.p(0.99)) / 1e6, "ms");
             result(results, "delay_plus_batch_compute_ms", delayMicros / 1e3 + computeMs, "ms");
-            result(results, "p99_unbatched_ms", u.p(0.99) / 1e6, "ms");
-            result(results, "errors", u.errors + b.errors, "requests");
-            Run one = load(unbatched, body, 1, seconds);
-            double inProcess = inProcessP50Nanos(server, seconds);
-            result(results, "http_p50_batch1_us", one.p(0.5) / 1e3, "us");
-            result(results, "inprocess_p50_batch1_us", inProcess / 1e3, "us");
-            result(results, "overhead_p50_batch1_us", (one.p(0.5) - inProcess) / 1e3, "us");
-            result(results, "http_floor_p50_us", healthP50Nanos(server, seconds) / 1e3, "us");
+            result(results, "p99_unbatched_ms", median(u, r -> r.p(0.99)) / 1e6, "ms");
+            result(results, "errors", errors, "requests");
+            result(results, "compute_batch1_us", computeNanos(model, 1, 200) / 1e3, "us");
+            result(results, "compute_batch" + maxBatch + "_per_image_us", computeMs * 1e3 / maxBatch, "us");
+            double[] http = new double[pairs];
+            double[] local = new double[pairs];
+            double[] overhead = new double[pairs];
+            for (int i = 0; i < pairs; i++) {
+                http[i] = load(unbatched, body, 1, seconds / 2).p(0.5);
+                local[i] = inProcessP50Nanos(server, seconds / 2);
+                overhead[i] = http[i] - local[i];
+            }
+            result(results, "http_p50_batch1_us", PairedTimer.median(http) / 1e3, "us");
+            result(results, "inprocess_p50_batch1_us", PairedTimer.median(local) / 1e3, "us");
+            result(results, "overhead_p50_batch1_us", PairedTimer.median(overhead) / 1e3, "us");
+            result(results, "http_floor_p50_us", healthP50Nanos(seconds / 2) / 1e3, "us");
         }
         for (Map<String, Object> r : results) {
             System.out.printf("%-32s %12.2f %s%n", r.get("case"), (Double) r.get("value"), r.get("unit"));
@@ -104,6 +142,10 @@ public final class ServeBench implements Callable<Integer> {
             System.out.println(new ObjectMapper().writeValueAsString(Map.of("benchmark", "serve", "results", results)));
         }
         return 0;
+    }
+
+    private static double median(Run[] runs, java.util.function.ToDoubleFunction<Run> f) {
+        return PairedTimer.median(Arrays.stream(runs).mapToDouble(f).toArray());
     }
 
     private static void result(List<Map<String, Object>> out, String name, double value, String unit) {
@@ -128,9 +170,15 @@ public final class ServeBench implements Callable<Integer> {
         return requestBody(new Rng(0)).length - 3136;
     }
 
-    record Run(long count, long errors, double seconds, long[] latencies) {
+    /** One closed-loop run: answered requests, failures, wall seconds, process CPU nanos and sorted latencies. */
+    record Run(long count, long errors, double seconds, long cpuNanos, long[] latencies) {
         double perSecond() {
             return count / seconds;
+        }
+
+        /** Process CPU (generator and server together) per answered request. */
+        double cpuMicrosPerRequest() {
+            return count == 0 ? 0 : cpuNanos / 1e3 / count;
         }
 
         double p(double q) {
@@ -138,24 +186,68 @@ public final class ServeBench implements Callable<Integer> {
         }
     }
 
-    /** A closed loop of {@code clients} virtual threads for {@code secs} seconds. */
-    private Run load(URI uri, byte[] body, int clients, double secs) throws InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(uri).header("Inference-Header-Content-Length", Integer.toString(headerLength()))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        long end = System.nanoTime() + (long) (secs * 1e9);
+    /** One request of the chosen generator; returns the HTTP status. */
+    private interface Sender extends AutoCloseable {
+        int send() throws Exception;
+
+        @Override
+        default void close() throws java.io.IOException {}
+    }
+
+    private Sender sender(String path, byte[] body) throws java.io.IOException {
+        if (body == null) {
+            return clientKind.equals("raw") ? rawSender(KeepAliveClient.request("GET", path, "", new byte[0]))
+                    : jdkSender(HttpRequest.newBuilder(uri(path)).GET().build());
+        }
+        String headers = "Inference-Header-Content-Length: " + headerLength() + "\r\nContent-Type: application/octet-stream\r\n";
+        return clientKind.equals("raw") ? rawSender(KeepAliveClient.request("POST", path, headers, body))
+                : jdkSender(HttpRequest.newBuilder(uri(path)).header("Inference-Header-Content-Length", Integer.toString(headerLength()))
+                        .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    private Sender rawSender(byte[] request) throws java.io.IOException {
+        KeepAliveClient c = new KeepAliveClient(port);
+        return new Sender() {
+            @Override
+            public int send() throws Exception {
+                return c.send(request);
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                c.close();
+            }
+        };
+    }
+
+    private Sender jdkSender(HttpRequest req) {
+        return () -> client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** A closed loop of {@code clients} threads for {@code secs} seconds. */
+    private Run load(String path, byte[] body, int clients, double secs) throws Exception {
         AtomicLong errors = new AtomicLong();
         List<long[]> perThread = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        long t0 = System.nanoTime();
+        List<Sender> senders = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
+            senders.add(sender(path, body));
+        }
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        long end = t0 + (long) (secs * 1e9);
+        for (Sender sender : senders) {
             long[][] mine = {new long[1 << 16]};
             int[] n = {0};
-            Thread t = Thread.ofVirtual().start(() -> {
+            Runnable loop = () -> {
                 while (System.nanoTime() < end) {
                     long s = System.nanoTime();
                     try {
-                        HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                        if (r.statusCode() != 200) {
+                        if (sender.send() != 200) {
                             errors.incrementAndGet();
                             continue;
                         }
@@ -171,42 +263,43 @@ public final class ServeBench implements Callable<Integer> {
                 synchronized (perThread) {
                     perThread.add(Arrays.copyOf(mine[0], n[0]));
                 }
-            });
-            threads.add(t);
+            };
+            // Blocking sockets on platform threads: no virtual-thread poller hop per read.
+            threads.add(clientKind.equals("raw") ? Thread.ofPlatform().daemon().start(loop) : Thread.ofVirtual().start(loop));
         }
         for (Thread t : threads) {
             t.join();
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpuNanos() - cpu0;
+        for (Sender sender : senders) {
+            sender.close();
+        }
         long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Run(all.length, errors.get(), elapsed, all);
+        return new Run(all.length, errors.get(), elapsed, cpu, all);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** p50 of sequential GET /v2/health/live: what one HTTP round trip costs here, with no model work. */
-    private double healthP50Nanos(InferenceServer server, double secs) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v2/health/live")).GET().build();
-        List<Long> t = new ArrayList<>();
-        long end = System.nanoTime() + (long) (secs * 1e9);
-        while (System.nanoTime() < end) {
-            long s = System.nanoTime();
-            client.send(req, HttpResponse.BodyHandlers.discarding());
-            t.add(System.nanoTime() - s);
-        }
-        long[] a = t.stream().mapToLong(Long::longValue).sorted().toArray();
-        return a[a.length / 2];
+    private double healthP50Nanos(double secs) throws Exception {
+        return load("/v2/health/live", null, 1, secs).p(0.5);
     }
 
-    private static double computeMillis(InferenceServer server, int batch) {
-        ModelLoader.Loaded m = server.models().served("batched").versions().lastEntry().getValue().loaded();
+    /** Median time of {@code reps} in-process forward passes over {@code batch} examples. */
+    private static double computeNanos(ModelLoader.Loaded m, int batch, int reps) {
         float[] x = new float[batch * m.inputSize()];
-        long[] t = new long[20];
+        long[] t = new long[reps];
         for (int i = 0; i < t.length; i++) {
             long s = System.nanoTime();
             m.run(x, batch);
             t[i] = System.nanoTime() - s;
         }
         Arrays.sort(t);
-        return t[t.length / 2] / 1e6;
+        return t[t.length / 2];
     }
 
     private static double inProcessP50Nanos(InferenceServer server, double secs) {

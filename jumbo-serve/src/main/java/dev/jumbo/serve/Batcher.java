@@ -1,10 +1,13 @@
 package dev.jumbo.serve;
 
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * has waited {@code maxQueueDelay}, runs one forward pass over the stacked inputs and hands each
  * request its rows. A full queue is refused at once (429); a request whose deadline passes while
  * queued is answered 503 without being computed.
+ *
+ * <p>When waiting could not change the batch (the queue is empty, nothing is computing, and either
+ * the delay is 0 or the request alone fills a batch, e.g. {@code max_batch_size} 1) {@link #submit}
+ * computes on the caller's thread instead of handing the job to the worker and back: the same batch
+ * and order, two thread hand-offs fewer. Only one batch computes at a time either way.
  *
  * <pre>{@code
  * Batcher b = new Batcher("m", "1", loaded, config, metrics);
@@ -67,10 +75,16 @@ public final class Batcher implements AutoCloseable {
     private final int maxBatch;
     private final long maxDelayNanos;
     private final BlockingQueue<Job> queue;
-    private final ServeMetrics metrics;
+    private final GaugeDataPoint queueDepth;
+    private final DistributionDataPoint batchSize;
+    private final DistributionDataPoint computeSeconds;
+    private final DistributionDataPoint queueSeconds;
+    /** One permit: held by whoever runs a batch (the worker, or a caller computing inline). */
+    private final Semaphore computing = new Semaphore(1);
     private final Thread worker;
     private volatile boolean closed;
-    private Job carried;
+    /** A job taken but left for the next batch (it did not fit); read by {@link #submit} too. */
+    private volatile Job carried;
 
     public Batcher(String model, String version, ModelLoader.Loaded loaded, ModelConfig config, ServeMetrics metrics) {
         this.model = model;
@@ -79,31 +93,45 @@ public final class Batcher implements AutoCloseable {
         this.maxBatch = config.maxBatchSize();
         this.maxDelayNanos = config.maxQueueDelayMicros() * 1000;
         this.queue = new ArrayBlockingQueue<>(config.maxQueueSize());
-        this.metrics = metrics;
+        this.queueDepth = metrics.queueDepth.labelValues(model, version);
+        this.batchSize = metrics.batchSize.labelValues(model, version);
+        this.computeSeconds = metrics.computeSeconds.labelValues(model, version);
+        this.queueSeconds = metrics.queueSeconds.labelValues(model, version);
         this.worker = Thread.ofPlatform().daemon().name("jumbo-batcher-" + model + "-" + version).start(this::loop);
     }
 
     /**
      * Queues {@code rows} examples; refuses at once when the queue is full (429, {@code queue_full})
-     * or the batcher is closing (503, {@code unavailable}).
+     * or the batcher is closing (503, {@code unavailable}). The job may already be answered on return
+     * (computed inline, see the class comment).
      */
     public Job submit(float[] input, int rows, long deadlineNanos) {
         if (closed) {
             throw ServeException.unavailable("model '" + model + "' version " + version + " is unloading");
         }
         Job job = new Job(input, rows, deadlineNanos);
+        if ((maxDelayNanos == 0 || rows >= maxBatch) && queue.isEmpty() && carried == null && computing.tryAcquire()) {
+            try {
+                if (queue.isEmpty() && carried == null) {
+                    run(List.of(job));
+                    return job;
+                }
+            } finally {
+                computing.release();
+            }
+        }
         if (!queue.offer(job)) {
             throw new ServeException(429, "queue_full", "model '" + model + "' version " + version
                     + ": queue full (" + queue.size() + " requests waiting); retry later");
         }
-        metrics.queueDepth.labelValues(model, version).inc();
+        queueDepth.inc();
         return job;
     }
 
     private Job take(long timeoutNanos) throws InterruptedException {
         Job j = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
         if (j != null) {
-            metrics.queueDepth.labelValues(model, version).dec();
+            queueDepth.dec();
         }
         return j;
     }
@@ -133,7 +161,12 @@ public final class Batcher implements AutoCloseable {
                     batch.add(next);
                     rows += next.rows;
                 }
-                run(batch);
+                computing.acquireUninterruptibly();
+                try {
+                    run(batch);
+                } finally {
+                    computing.release();
+                }
             } catch (InterruptedException e) {
                 if (closed) {
                     break;
@@ -188,8 +221,8 @@ public final class Batcher implements AutoCloseable {
             return;
         }
         long computed = System.nanoTime() - start;
-        metrics.batchSize.labelValues(model, version).observe(rows);
-        metrics.computeSeconds.labelValues(model, version).observe(computed / 1e9);
+        batchSize.observe(rows);
+        computeSeconds.observe(computed / 1e9);
         int outSize = out.length / rows;
         int at = 0;
         for (Job j : live) {
@@ -198,7 +231,7 @@ public final class Batcher implements AutoCloseable {
             at += mine.length;
             j.computeNanos = computed;
             j.batchSize = rows;
-            metrics.queueSeconds.labelValues(model, version).observe(j.queueNanos / 1e9);
+            queueSeconds.observe(j.queueNanos / 1e9);
             j.result.complete(mine);
         }
     }

@@ -245,8 +245,8 @@ public final class InferenceServer implements AutoCloseable {
             InferCodec.Encoded e = InferCodec.encode(name, mv.version(), ir.id(),
                     List.of(new InferCodec.OutputTensor(OUTPUT, outShape, out, binary)));
             send(res, e);
-            metrics.success.labelValues(name, mv.version()).inc();
-            metrics.requestSeconds.labelValues(name, mv.version()).observe((System.nanoTime() - t0) / 1e9);
+            mv.success.inc();
+            mv.requestSeconds.observe((System.nanoTime() - t0) / 1e9);
         } catch (ServeException e) {
             metrics.failed(name, mv.version(), e.reason());
             throw e;
@@ -364,7 +364,7 @@ public final class InferenceServer implements AutoCloseable {
             for (float v : scores) {
                 s.add(v);
             }
-            metrics.success.labelValues(name, mv.version()).inc();
+            mv.success.inc();
             json(res, 200, o);
         } catch (ServeException e) {
             metrics.failed(name, mv.version(), e.reason());

@@ -107,7 +107,7 @@ public final class ModelManager implements AutoCloseable {
                     }
                     String vs = Long.toString(v);
                     ModelVersion mv = new ModelVersion(name, vs, loaded, new Batcher(name, vs, loaded, cfg, metrics), fp,
-                            cfg.driftWindow());
+                            cfg.driftWindow(), metrics);
                     fresh.add(mv);
                     next.put(v, mv);
                 }

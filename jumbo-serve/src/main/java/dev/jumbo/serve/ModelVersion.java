@@ -1,5 +1,7 @@
 package dev.jumbo.serve;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,11 +17,16 @@ public final class ModelVersion {
     final Batcher batcher;
     final String fingerprint;
     final DriftMonitor drift;
+    /** This version's series of {@link ServeMetrics#success} and {@link ServeMetrics#requestSeconds}, resolved once. */
+    final CounterDataPoint success;
+    final DistributionDataPoint requestSeconds;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
     ModelVersion(String name, String version, ModelLoader.Loaded loaded, Batcher batcher, String fingerprint,
-            int driftWindow) {
+            int driftWindow, ServeMetrics metrics) {
+        this.success = metrics.success.labelValues(name, version);
+        this.requestSeconds = metrics.requestSeconds.labelValues(name, version);
         this.drift = new DriftMonitor(loaded.inputSize(), ModelLoader.numel(loaded.outputShape()), driftWindow);
         this.name = name;
         this.version = version;
