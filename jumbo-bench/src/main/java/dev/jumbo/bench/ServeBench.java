@@ -29,10 +29,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jumbo bench serve}: LeNet-5 behind the model server on loopback, driven by a closed-loop
- * generator (each of {@code --concurrency} virtual threads sends its next request when the last is
- * answered; binary tensor extension, batch 1 per request). Measures throughput with dynamic batching
- * vs without, p99 latency against the batching delay plus compute, and the per-request overhead of
- * HTTP serving over an in-process call at batch 1 (p50 of sequential requests minus p50 of calls).
+ * generator in the same JVM (each of {@code --concurrency} threads sends its next request when the
+ * last is answered; binary tensor extension, batch 1 per request; {@code --client raw} keeps one
+ * keep-alive socket per client, {@code --client jdk} uses java.net.http.HttpClient). Runs the
+ * unbatched and batched cases as interleaved pairs and reports medians and the median per-pair
+ * ratio, the process CPU per request, p99 against the batching delay plus compute, in-process
+ * compute at batch 1 and per image at the max batch, and the per-request overhead of HTTP serving
+ * over an in-process call at batch 1 (p50 of sequential requests minus p50 of calls, paired).
  *
  * <pre>{@code
  * ./jumbo bench serve --json       # last line: {"results": [{"case": ..., "value": ..., "unit": ...}, ...]}
@@ -91,8 +94,10 @@ public final class ServeBench implements Callable<Integer> {
             port = server.port();
             String batched = "/v2/models/batched/infer";
             String unbatched = "/v2/models/unbatched/infer";
-            load(unbatched, body, concurrency, Math.min(2, seconds)); // warm-up
-            load(batched, body, concurrency, Math.min(2, seconds));
+            for (int i = 0; i < 2; i++) { // warm-up: the JIT compiles both paths before any pair counts
+                load(unbatched, body, concurrency, Math.max(1, seconds / 2));
+                load(batched, body, concurrency, Math.max(1, seconds / 2));
+            }
             Run[] u = new Run[pairs];
             Run[] b = new Run[pairs];
             double[] ratio = new double[pairs];

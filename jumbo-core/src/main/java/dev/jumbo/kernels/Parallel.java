@@ -114,6 +114,28 @@ public final class Parallel {
 
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
+    /**
+     * Runs {@code work} with every parallel region inside it on the calling thread alone (as nested
+     * regions run), leaving the pool's workers parked. For work too small to gain from a second
+     * thread, e.g. one example's forward pass in a model server, where waking the workers (and their
+     * spin afterwards) costs a core that concurrent requests need.
+     *
+     * <pre>{@code
+     * float[] y = Parallel.onCaller(() -> model.forward(x).toFloatArray());
+     * }</pre>
+     */
+    public static <T> T onCaller(java.util.function.Supplier<T> work) {
+        if (insideWorker()) {
+            return work.get();
+        }
+        IN_WORKER.set(Boolean.TRUE);
+        try {
+            return work.get();
+        } finally {
+            IN_WORKER.set(Boolean.FALSE);
+        }
+    }
+
     /** Nested parallel regions run inline, so a kernel can call another kernel safely. */
     private static boolean insideWorker() {
         return IN_WORKER.get();

@@ -1,5 +1,6 @@
 package dev.jumbo.serve;
 
+import dev.jumbo.kernels.Parallel;
 import dev.jumbo.nn.Linear;
 import dev.jumbo.nn.ModelSpec;
 import dev.jumbo.nn.Module;
@@ -31,11 +32,19 @@ public final class ModelLoader {
             return numel(inputShape);
         }
 
-        /** Runs {@code rows} examples stacked in {@code input} with gradients off; returns rows * outputSize values. */
+        /**
+         * Runs {@code rows} examples stacked in {@code input} with gradients off; returns rows *
+         * outputSize values. One example runs on the calling thread alone ({@link Parallel#onCaller}):
+         * a second compute thread does not shorten it, and waking it takes a core from the requests.
+         */
         public float[] run(float[] input, int rows) {
             int[] shape = new int[inputShape.length + 1];
             shape[0] = rows;
             System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+            return rows == 1 ? Parallel.onCaller(() -> forward(input, shape)) : forward(input, shape);
+        }
+
+        private float[] forward(float[] input, int[] shape) {
             try (Autograd.Scope ignored = Autograd.noGrad()) {
                 Tensor y = module.forward(Tensor.of(input, shape));
                 return y.toFloatArray();
