@@ -15,7 +15,7 @@ import java.util.Map;
  * BasicBlock b = new BasicBlock(64, 128, 2, rng); // [N,64,56,56] -> [N,128,28,28]
  * }</pre>
  */
-public final class BasicBlock extends Module {
+public final class BasicBlock extends ResidualBlock {
     public static final int EXPANSION = 1;
 
     public final int inplanes;
@@ -50,6 +50,7 @@ public final class BasicBlock extends Module {
     public Tensor forward(Tensor x) {
         Tensor out = bn1.call(conv1.call(x)).relu();
         out = bn2.call(conv2.call(out));
+        out = dropBranch(out); // (N,C,H,W), rows dropped in training
         Tensor identity = downsample == null ? x : downsample.call(x);
         return out.add(identity).relu();
     }
@@ -60,6 +61,7 @@ public final class BasicBlock extends Module {
         c.put("inplanes", inplanes);
         c.put("planes", planes);
         c.put("stride", stride);
+        c.put("stochastic_depth_prob", stochasticDepthProb());
         return c;
     }
 }

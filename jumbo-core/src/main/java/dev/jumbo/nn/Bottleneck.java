@@ -14,7 +14,7 @@ import java.util.Map;
  * Bottleneck b = new Bottleneck(256, 128, 2, rng); // [N,256,56,56] -> [N,512,28,28]
  * }</pre>
  */
-public final class Bottleneck extends Module {
+public final class Bottleneck extends ResidualBlock {
     public static final int EXPANSION = 4;
 
     public final int inplanes;
@@ -50,6 +50,7 @@ public final class Bottleneck extends Module {
         Tensor out = bn1.call(conv1.call(x)).relu();
         out = bn2.call(conv2.call(out)).relu();
         out = bn3.call(conv3.call(out));
+        out = dropBranch(out); // (N,C,H,W), rows dropped in training
         Tensor identity = downsample == null ? x : downsample.call(x);
         return out.add(identity).relu();
     }
@@ -60,6 +61,7 @@ public final class Bottleneck extends Module {
         c.put("inplanes", inplanes);
         c.put("planes", planes);
         c.put("stride", stride);
+        c.put("stochastic_depth_prob", stochasticDepthProb());
         return c;
     }
 }

@@ -4,6 +4,7 @@ import dev.jumbo.io.Safetensors;
 import dev.jumbo.io.SafetensorsFile;
 import dev.jumbo.nn.Dropout;
 import dev.jumbo.nn.Module;
+import dev.jumbo.nn.ResidualBlock;
 import dev.jumbo.optim.LrScheduler;
 import dev.jumbo.optim.Optimizer;
 import dev.jumbo.tensor.Rng;
@@ -52,6 +53,8 @@ final class TrainingCheckpoint {
         ctx.model().namedModules().forEach((name, m) -> {
             if (m instanceof Dropout d) {
                 meta.put("rng.module." + name, longs(d.rng().state()));
+            } else if (m instanceof ResidualBlock b && b.depthRng() != null) {
+                meta.put("rng.module." + name, longs(b.depthRng().state()));
             }
         });
         List<Callback> cbs = ctx.callbacks();
@@ -101,8 +104,15 @@ final class TrainingCheckpoint {
         }
         ctx.rng(Rng.fromState(parseLongs(file, "rng", meta.get("rng"))));
         ctx.model().namedModules().forEach((name, m) -> {
-            if (m instanceof Dropout d && meta.containsKey("rng.module." + name)) {
-                d.rng(Rng.fromState(parseLongs(file, "rng.module." + name, meta.get("rng.module." + name))));
+            String key = "rng.module." + name;
+            if (!meta.containsKey(key)) {
+                return;
+            }
+            Rng r = Rng.fromState(parseLongs(file, key, meta.get(key)));
+            if (m instanceof Dropout d) {
+                d.rng(r);
+            } else if (m instanceof ResidualBlock b) {
+                b.depthRng(r);
             }
         });
         List<Callback> cbs = ctx.callbacks();
