@@ -1,6 +1,7 @@
 package dev.jumbo.data.augment;
 
 import dev.jumbo.data.Batch;
+import dev.jumbo.tensor.RandomOps;
 import dev.jumbo.tensor.Rng;
 import dev.jumbo.tensor.Tensor;
 import java.util.Arrays;
@@ -51,19 +52,9 @@ final class Mixing {
         }
     }
 
-    /** A uniform permutation of {@code [0, n)} (Fisher-Yates): row i is mixed with row perm[i]. */
+    /** A uniform permutation of {@code [0, n)}: row i is mixed with row perm[i]. */
     static int[] permutation(Rng rng, int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return RandomOps.randperm(rng, n).toIntArray();
     }
 
     /** The batch's targets [B, classes] as floats: its soft targets, or one-hot labels. */
