@@ -76,7 +76,8 @@ public final class AugmentBench implements Callable<Integer> {
             PairedTimer.warmUp(with::step, warmup);
             PairedTimer.warmUp(without::step, warmup);
             r = timer.measure(with::step, without::step, pairs, (i, a, b, ac, bc) -> System.err.printf(
-                    "augment: pair %d: augmented %.1f, plain %.1f images/s (ratio %.3f)%n", i + 1, BATCH * a, BATCH * b, a / b));
+                    "augment: pair %d: augmented %.1f, plain %.1f images/s (ratio %.3f); per CPU-second %.1f, %.1f (ratio %.3f)%n",
+                    i + 1, BATCH * a, BATCH * b, a / b, BATCH * ac, BATCH * bc, ac / bc));
         }
         if (timer.busySections() > 0) {
             System.err.println("augment: the machine never became idle before " + timer.busySections()
