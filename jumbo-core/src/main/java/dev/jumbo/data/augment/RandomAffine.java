@@ -10,7 +10,8 @@ import dev.jumbo.tensor.Rng;
  * {@code [-translateX W, translateX W] x [-translateY H, translateY H]}, a scale uniform in
  * {@code [scaleMin, scaleMax]} and an x-shear angle uniform in {@code [-shear, shear]} degrees; the
  * output pixel {@code p} reads the input at {@code c + A^-1 (p - c - t)} with
- * {@code A = scale * R(angle) * [[1, tan shear], [0, 1]]}.
+ * {@code A = scale * R(angle) * [[1, tan shear], [0, 1]]}, positive angles turning the content
+ * counter-clockwise as displayed (as torchvision).
  *
  * <pre>{@code
  * Transform rotate = RandomAffine.rotation(15, 0f);                        // up to 15 degrees either way
@@ -62,23 +63,35 @@ public final class RandomAffine implements Transform {
     @Override
     public void apply(float[] x, int off, int[] shape, Rng rng) {
         int[] g = Check.image("randomAffine", shape);
+        double angle = (2 * rng.nextDouble() - 1) * degrees;
+        double tx = (2 * rng.nextDouble() - 1) * translateX * g[2];
+        double ty = (2 * rng.nextDouble() - 1) * translateY * g[1];
+        double s = scaleMin + rng.nextDouble() * (scaleMax - scaleMin);
+        double sh = (2 * rng.nextDouble() - 1) * shear;
+        warp(x, off, g, angle, tx, ty, s, sh, fill);
+    }
+
+    /**
+     * The affine warp itself: turns the content of the {@code g = {C,H,W}} image at {@code x[off]}
+     * by {@code degrees} counter-clockwise as displayed (y pointing down, as torchvision), shears
+     * it by {@code shearDegrees} along x, zooms by {@code scale} and shifts it by (tx, ty) pixels.
+     */
+    static void warp(float[] x, int off, int[] g, double degrees, double tx, double ty, double scale,
+            double shearDegrees, float fill) {
         int c = g[0];
         int h = g[1];
         int w = g[2];
-        double angle = Math.toRadians((2 * rng.nextDouble() - 1) * degrees);
-        double tx = (2 * rng.nextDouble() - 1) * translateX * w;
-        double ty = (2 * rng.nextDouble() - 1) * translateY * h;
-        double s = scaleMin + rng.nextDouble() * (scaleMax - scaleMin);
-        double sh = Math.tan(Math.toRadians((2 * rng.nextDouble() - 1) * shear));
-        // A = s * R * Sh, R = [[cos, -sin], [sin, cos]], Sh = [[1, sh], [0, 1]]
+        double angle = Math.toRadians(degrees);
+        double sh = Math.tan(Math.toRadians(shearDegrees));
+        // A = s * R * Sh with R = [[cos, sin], [-sin, cos]] (counter-clockwise on screen, y down), Sh = [[1, sh], [0, 1]]
         double cos = Math.cos(angle);
         double sin = Math.sin(angle);
-        double a = s * cos;
-        double b = s * (cos * sh - sin);
-        double cc = s * sin;
-        double d = s * (sin * sh + cos);
+        double a = scale * cos;
+        double b = scale * (cos * sh + sin);
+        double cc = -scale * sin;
+        double d = scale * (cos - sin * sh);
         double det = a * d - b * cc;
-        // inverse, mapping output offsets from the (shifted) centre to input offsets
+        // the inverse maps an output pixel's offset from the shifted centre to the input offset
         float ia = (float) (d / det);
         float ib = (float) (-b / det);
         float ic = (float) (-cc / det);

@@ -137,20 +137,42 @@ class ImageAugmentTest {
     }
 
     @Test
-    void identityAffineKeepsTheImageAndRotationBy180Reverses() {
+    void affineWarpsAreExactOnTheGrid() {
         assertThat(applied(new RandomAffine(0, 0, 0, 1, 1, 0, 0), 3)).containsExactly(image());
-        // a 180-degree turn (angle drawn as +-180) maps (y, x) to (H-1-y, W-1-x)
-        float[] out = applied(new RandomAffine(180, 0, 0, 1, 1, 0, 0), 4);
-        float[] src = image();
-        double angleSeedCheck = Math.abs((2 * new Rng(4).nextDouble() - 1) * 180);
-        if (angleSeedCheck > 179.99) {
-            for (int i = 0; i < 63; i++) {
-                assertThat(out[i]).isCloseTo(src[62 - i], within(1e-3f));
+        int[] g = {1, 5, 5};
+        float[] src = new float[25];
+        for (int i = 0; i < 25; i++) {
+            src[i] = i + 1;
+        }
+        // 90 degrees counter-clockwise on screen: the right-hand middle pixel (y 2, x 4) goes to the top middle (0, 2)
+        float[] r = src.clone();
+        RandomAffine.warp(r, 0, g, 90, 0, 0, 1, 0, -1);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 5; x++) {
+                assertThat(r[y * 5 + x]).isCloseTo(src[x * 5 + (4 - y)], within(1e-4f));
             }
         }
-        // a scale-2 zoom keeps the centre pixel
-        float[] zoom = applied(new RandomAffine(0, 0, 0, 2, 2, 0, 0), 5);
-        assertThat(zoom[3 * 9 + 4]).isCloseTo(src[3 * 9 + 4], within(1e-4f));
+        // a shift by (1, -2) pixels; what comes in from outside is the fill value
+        float[] t = src.clone();
+        RandomAffine.warp(t, 0, g, 0, 1, -2, 1, 0, -1);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 5; x++) {
+                int sy = y + 2;
+                int sx = x - 1;
+                float want = sy < 5 && sx >= 0 ? src[sy * 5 + sx] : -1;
+                assertThat(t[y * 5 + x]).isCloseTo(want, within(1e-4f));
+            }
+        }
+        // zoom 2 keeps the centre and halves distances to it: (2, 3) reads (2, 2.5)
+        float[] z = src.clone();
+        RandomAffine.warp(z, 0, g, 0, 0, 0, 2, 0, 0);
+        assertThat(z[12]).isEqualTo(13f);
+        assertThat(z[2 * 5 + 3]).isCloseTo((13f + 14f) / 2, within(1e-4f));
+        // a 45-degree x-shear moves row y by (y - 2) * tan 45 = y - 2 pixels to the right
+        float[] s = src.clone();
+        RandomAffine.warp(s, 0, g, 0, 0, 0, 1, 45, -1);
+        assertThat(s[2 * 5 + 1]).isCloseTo(src[2 * 5 + 1], within(1e-4f));   // the centre row stays
+        assertThat(s[4 * 5 + 3]).isCloseTo(src[4 * 5 + 1], within(1e-4f));   // two rows below: shifted by 2
     }
 
     @Test
