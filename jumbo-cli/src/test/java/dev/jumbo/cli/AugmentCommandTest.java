@@ -7,39 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jumbo.data.FashionMnist;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AugmentCommandTest {
-
-    private record Run(int code, String out, String err) {
-        String lastLine() {
-            String[] lines = out.strip().split("\\R");
-            return lines[lines.length - 1];
-        }
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = JumboCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void previewWritesAGridOfOriginalsAndAugmentedVersions(@TempDir Path tmp) throws Exception {
         assumeTrue(FashionMnist.installed().isInstalled(), "Fashion-MNIST is not installed");
         Path png = tmp.resolve("grid.png");
-        Run r = run("augment", "--data", "fashion-mnist", "--preview", png.toString(), "--n", "3", "--versions", "2",
+        CliRun r = CliRun.of("augment", "--data", "fashion-mnist", "--preview", png.toString(), "--n", "3", "--versions", "2",
                 "--zoom", "1", "--seed", "5", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
@@ -62,18 +42,18 @@ class AugmentCommandTest {
         assertThat(Files.list(tmp)).containsExactly(png);   // no temp file left behind
         // the same seed draws the same grid; the table names the figures
         Path again = tmp.resolve("again.png");
-        Run table = run("augment", "--preview", again.toString(), "--n", "3", "--versions", "2", "--zoom", "1", "--seed", "5");
+        CliRun table = CliRun.of("augment", "--preview", again.toString(), "--n", "3", "--versions", "2", "--zoom", "1", "--seed", "5");
         assertThat(table.out()).contains("augmented rows").contains("pipeline");
         assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(png));
     }
 
     @Test
     void badOptionsAreNamed(@TempDir Path tmp) {
-        Run r = run("augment", "--preview", tmp.resolve("g.png").toString(), "--n", "0");
+        CliRun r = CliRun.of("augment", "--preview", tmp.resolve("g.png").toString(), "--n", "0");
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("--n 0").doesNotContain("\tat ");
         assumeTrue(FashionMnist.installed().isInstalled(), "Fashion-MNIST is not installed");
-        Run p = run("augment", "--preview", tmp.resolve("g.png").toString(), "--pipeline", "wild");
+        CliRun p = CliRun.of("augment", "--preview", tmp.resolve("g.png").toString(), "--pipeline", "wild");
         assertThat(p.err()).contains("--pipeline 'wild'");
     }
 }
