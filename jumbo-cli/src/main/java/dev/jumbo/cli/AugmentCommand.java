@@ -3,7 +3,6 @@ package dev.jumbo.cli;
 import dev.jumbo.data.Dataset;
 import dev.jumbo.data.Transform;
 import dev.jumbo.data.augment.Augment;
-import dev.jumbo.data.augment.PadMode;
 import dev.jumbo.io.AtomicFiles;
 import dev.jumbo.tensor.Rng;
 import java.awt.image.BufferedImage;
@@ -63,11 +62,10 @@ public final class AugmentCommand implements Callable<Integer> {
         }
         int h = shape[1];
         int w = shape[2];
-        Transform t = switch (pipeline) {
-            case "standard" -> Augment.standard(h, w);
-            case "strong" -> Augment.image(1, h, w).randomCrop(2, PadMode.ZERO).hflip(0.5).rotation(10).erasing(0.5).build();
-            default -> throw new IllegalArgumentException("augment: --pipeline '" + pipeline + "': expected standard or strong");
-        };
+        if (pipeline.equals("none")) {
+            throw new IllegalArgumentException("augment: --pipeline 'none': expected one of standard, strong");
+        }
+        Transform t = Augment.named(pipeline, shape);
         int cols = Math.min(n, d.size());
         int size = d.exampleSize();
         int gap = 2;

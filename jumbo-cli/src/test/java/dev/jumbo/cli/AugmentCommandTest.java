@@ -54,6 +54,26 @@ class AugmentCommandTest {
         assertThat(r.err()).contains("--n 0").doesNotContain("\tat ");
         assumeTrue(FashionMnist.installed().isInstalled(), "Fashion-MNIST is not installed");
         CliRun p = CliRun.of("augment", "--preview", tmp.resolve("g.png").toString(), "--pipeline", "wild");
-        assertThat(p.err()).contains("--pipeline 'wild'");
+        assertThat(p.err()).contains("pipeline 'wild'").contains("standard");
+    }
+
+    @Test
+    void trainTakesAugmentationAndMixing(@TempDir Path tmp) throws Exception {
+        assumeTrue(FashionMnist.installed().isInstalled(), "Fashion-MNIST is not installed");
+        Path dir = tmp.resolve("run");
+        CliRun r = CliRun.of("train", "--model", "lenet300100", "--data", "fashion-mnist", "--epochs", "1", "--batch", "32",
+                "--limit", "256", "--augment", "strong", "--mixup", "0.4", "--val-fraction", "0", "--backup-every", "0",
+                "--out", dir.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.lastLine());
+        assertThat(j.get("train_loss").asDouble()).isFinite().isPositive();
+        JsonNode run = new ObjectMapper().readTree(dir.resolve("run.json").toFile());
+        assertThat(run.get("augment").asText()).isEqualTo("strong");
+        assertThat(run.get("mixup").asDouble()).isEqualTo(0.4);
+        CliRun bad = CliRun.of("train", "--limit", "64", "--epochs", "1", "--mixup", "0.2", "--cutmix", "1",
+                "--out", tmp.resolve("bad").toString());
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("mixup 0.2 and cutmix 1.0").doesNotContain("\tat ");
+        assertThat(tmp.resolve("bad")).doesNotExist();   // rejected before the run directory is made
     }
 }

@@ -50,6 +50,40 @@ public final class Augment {
         return image(1, height, width).randomCrop(2, PadMode.ZERO).hflip(0.5).build();
     }
 
+    /** The names {@link #named} knows. */
+    public static final List<String> NAMES = List.of("none", "standard", "strong");
+
+    /**
+     * A pipeline by name, for command lines: {@code none} (the identity), {@code standard}
+     * ({@link #standard}: crop with 2 pixels of zero padding + hflip 0.5) or {@code strong}
+     * (standard + rotation up to 10 degrees + random erasing with p 0.5), for images of
+     * {@code exampleShape} {@code [C,H,W]}.
+     */
+    public static Transform named(String name, int[] exampleShape) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("augment: pipeline '" + name + "': expected one of " + NAMES);
+        }
+        if (name.equals("none")) {
+            return Transform.identity();
+        }
+        int[] g = Check.image("augment " + name, exampleShape);
+        Builder b = image(g[0], g[1], g[2]).randomCrop(2, PadMode.ZERO).hflip(0.5);
+        return name.equals("standard") ? b.build() : b.rotation(10).erasing(0.5).build();
+    }
+
+    /**
+     * The batch transform of {@code --mixup A} / {@code --cutmix A} options: mixup with alpha
+     * {@code mixup} when it is positive, cutmix with alpha {@code cutmix} when it is positive, null
+     * when both are 0; both positive is an error.
+     */
+    public static dev.jumbo.data.BatchTransform mixing(double mixup, double cutmix, int numClasses) {
+        if (!(mixup >= 0) || !(cutmix >= 0) || (mixup > 0 && cutmix > 0)) {
+            throw new IllegalArgumentException("augment: mixup " + mixup + " and cutmix " + cutmix
+                    + ": expected values >= 0, at most one of them positive");
+        }
+        return mixup > 0 ? new MixUp(mixup, numClasses) : cutmix > 0 ? new CutMix(cutmix, numClasses) : null;
+    }
+
     /** A pipeline builder for {@code channels x height x width} images. */
     public static Builder image(int channels, int height, int width) {
         return new Builder(channels, height, width);
