@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jumbo augment --data fashion-mnist --preview grid.png [--n 8] [--versions 4] [--seed S]
- * [--pipeline standard|strong] [--json]}: a PNG grid of the first {@code n} training images (top
+ * [--pipeline flip|standard|strong] [--json]}: a PNG grid of the first {@code n} training images (top
  * row) and {@code versions} augmented versions of each below them, as the training loader would
  * make them, written atomically.
  */
@@ -35,7 +35,7 @@ public final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the augmentation. Default: ${DEFAULT-VALUE}.")
     long seed;
     @Option(names = "--pipeline", defaultValue = "standard",
-            description = "standard (crop pad 2 + hflip) or strong (+ rotation 10, erasing 0.5). Default: ${DEFAULT-VALUE}.")
+            description = "flip (hflip), standard (crop pad 2 + hflip) or strong (+ rotation 10, erasing 0.5). Default: ${DEFAULT-VALUE}.")
     String pipeline;
     @Option(names = "--zoom", defaultValue = "3", description = "Screen pixels per image pixel. Default: ${DEFAULT-VALUE}.")
     int zoom;
@@ -63,7 +63,7 @@ public final class AugmentCommand implements Callable<Integer> {
         int h = shape[1];
         int w = shape[2];
         if (pipeline.equals("none")) {
-            throw new IllegalArgumentException("augment: --pipeline 'none': expected one of standard, strong");
+            throw new IllegalArgumentException("augment: --pipeline 'none': expected one of flip, standard, strong");
         }
         Transform t = Augment.named(pipeline, shape);
         int cols = Math.min(n, d.size());

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
  * {@code checkpoints/backup.safetensors} (for {@code --resume}), {@code metrics.csv},
  * {@code metrics.json} and {@code curves.png}; then evaluates on the test set. With {@code --json}
  * the last stdout line is a JSON object ({@code test_accuracy}, {@code test_loss}, {@code epochs},
- * {@code train_images_per_s}, ...). {@code --augment standard|strong} augments the training images on
+ * {@code train_images_per_s}, ...). {@code --augment flip|standard|strong} augments the training images on
  * the loader's threads ({@link Augment#named}); {@code --mixup A} or {@code --cutmix A} mixes each
  * training batch (soft targets; training accuracy then counts the dominant class).
  */
@@ -90,7 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
     int backupEvery;
     @Option(names = "--workers", defaultValue = "1", description = "Data loader threads (default ${DEFAULT-VALUE}).")
     int workers;
-    @Option(names = "--augment", defaultValue = "none", description = "Training augmentation: none, standard or strong (see jumbo augment).")
+    @Option(names = "--augment", defaultValue = "none", description = "Training augmentation: none, flip, standard or strong (see jumbo augment).")
     String augment;
     @Option(names = "--mixup", defaultValue = "0", description = "Mixup with this Beta alpha, e.g. 0.2 (0: off).")
     double mixup;

@@ -51,10 +51,11 @@ public final class Augment {
     }
 
     /** The names {@link #named} knows. */
-    public static final List<String> NAMES = List.of("none", "standard", "strong");
+    public static final List<String> NAMES = List.of("none", "flip", "standard", "strong");
 
     /**
-     * A pipeline by name, for command lines: {@code none} (the identity), {@code standard}
+     * A pipeline by name, for command lines: {@code none} (the identity), {@code flip} (hflip 0.5
+     * alone), {@code standard}
      * ({@link #standard}: crop with 2 pixels of zero padding + hflip 0.5) or {@code strong}
      * (standard + rotation up to 10 degrees + random erasing with p 0.5), for images of
      * {@code exampleShape} {@code [C,H,W]}.
@@ -67,6 +68,9 @@ public final class Augment {
             return Transform.identity();
         }
         int[] g = Check.image("augment " + name, exampleShape);
+        if (name.equals("flip")) {
+            return image(g[0], g[1], g[2]).hflip(0.5).build();
+        }
         Builder b = image(g[0], g[1], g[2]).randomCrop(2, PadMode.ZERO).hflip(0.5);
         return name.equals("standard") ? b.build() : b.rotation(10).erasing(0.5).build();
     }
