@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             GemmBench.class,
             ConvBench.class,
             TrainBench.class,
+            AugmentBench.class,
             ServeBench.class,
             ConformanceBench.class,
         })

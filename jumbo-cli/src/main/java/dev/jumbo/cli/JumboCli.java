@@ -25,6 +25,7 @@ import picocli.CommandLine.ParseResult;
             InfoCommand.class,
             DataCommand.class,
             TrainCommand.class,
+            AugmentCommand.class,
             EvalCommand.class,
             PredictCommand.class,
             EstimateCommand.class,

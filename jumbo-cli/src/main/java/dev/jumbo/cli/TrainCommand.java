@@ -4,6 +4,7 @@ import dev.jumbo.data.DataLoader;
 import dev.jumbo.data.Dataset;
 import dev.jumbo.data.Datasets;
 import dev.jumbo.data.Splits;
+import dev.jumbo.data.augment.Augment;
 import dev.jumbo.io.AtomicFiles;
 import dev.jumbo.nn.Model;
 import dev.jumbo.nn.ModelSpec;
@@ -46,7 +47,9 @@ import picocli.CommandLine.Spec;
  * {@code checkpoints/backup.safetensors} (for {@code --resume}), {@code metrics.csv},
  * {@code metrics.json} and {@code curves.png}; then evaluates on the test set. With {@code --json}
  * the last stdout line is a JSON object ({@code test_accuracy}, {@code test_loss}, {@code epochs},
- * {@code train_images_per_s}, ...).
+ * {@code train_images_per_s}, ...). {@code --augment flip|standard|strong} augments the training images on
+ * the loader's threads ({@link Augment#named}); {@code --mixup A} or {@code --cutmix A} mixes each
+ * training batch (soft targets; training accuracy then counts the dominant class).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a zoo model on a packaged dataset; writes a run directory (see --out).")
@@ -87,6 +90,12 @@ public final class TrainCommand implements Callable<Integer> {
     int backupEvery;
     @Option(names = "--workers", defaultValue = "1", description = "Data loader threads (default ${DEFAULT-VALUE}).")
     int workers;
+    @Option(names = "--augment", defaultValue = "none", description = "Training augmentation: none, flip, standard or strong (see jumbo augment).")
+    String augment;
+    @Option(names = "--mixup", defaultValue = "0", description = "Mixup with this Beta alpha, e.g. 0.2 (0: off).")
+    double mixup;
+    @Option(names = "--cutmix", defaultValue = "0", description = "CutMix with this Beta alpha, e.g. 1.0 (0: off).")
+    double cutmix;
     @Option(names = "--json", description = "Print the summary as one JSON object on the last line.")
     boolean json;
     @Spec
@@ -111,6 +120,8 @@ public final class TrainCommand implements Callable<Integer> {
             trainSet = split.train();
             valSet = split.validation().size() > 0 ? split.validation() : null;
         }
+        dev.jumbo.data.Transform aug = Augment.named(augment, trainSet.exampleShape());
+        dev.jumbo.data.BatchTransform mixing = Augment.mixing(mixup, cutmix, trainSet.numClasses());
         Optimizer opt = optimizer(net);
         LrScheduler sched = switch (schedule) {
             case "none" -> null;
@@ -140,7 +151,7 @@ public final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         History history;
         try (DataLoader trainLoader = DataLoader.builder(trainSet).batchSize(batch).shuffle(true).seed(seed)
-                        .workers(workers).prefetch(4).build();
+                        .transform(aug).batchTransform(mixing).workers(workers).prefetch(4).build();
                 DataLoader valLoader = valSet == null ? null : DataLoader.builder(valSet).batchSize(256).workers(workers).build();
                 DataLoader testLoader = DataLoader.builder(test).batchSize(256).workers(workers).build()) {
             history = trainer.fit(net, trainLoader, valLoader, epochs, cbs.toArray(Callback[]::new));
@@ -212,6 +223,9 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("clip_norm", clipNorm);
         m.put("seed", seed);
         m.put("limit", limit);
+        m.put("augment", augment);
+        m.put("mixup", mixup);
+        m.put("cutmix", cutmix);
         m.put("val_fraction", valFraction);
         AtomicFiles.writeString(dir.resolve(RunFiles.RUN_JSON),
                 RunFiles.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Batches a {@link Dataset}: seeded shuffling, drop-last, per-example {@link Transform}s and
- * background prefetch on a small pool of worker threads.
+ * Batches a {@link Dataset}: seeded shuffling, drop-last, per-example {@link Transform}s, an
+ * optional {@link BatchTransform} (mixup, cutmix) and background prefetch on a small pool of worker threads.
  *
  * <p>Every batch is a pure function of (seed, epoch, batch index): epoch {@code e} visits the
  * examples in a permutation drawn from {@code seed} and {@code e} alone, and each example's
@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DataLoader implements Iterable<Batch>, AutoCloseable {
     private static final AtomicInteger LOADERS = new AtomicInteger();
+    /** Separates the batch transforms' random streams from the per-example ones. */
+    private static final long BATCH_STREAM = 0x6A09E667F3BCC909L;
 
     private final Dataset data;
     private final int batchSize;
@@ -50,6 +52,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
     private final long seed;
     private final boolean dropLast;
     private final Transform transform;
+    private final BatchTransform batchTransform;
     private final int prefetch;
     private final int[] shape;
     private final int exampleSize;
@@ -77,6 +80,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         this.seed = b.seed;
         this.dropLast = b.dropLast;
         this.transform = b.transform;
+        this.batchTransform = b.batchTransform;
         this.prefetch = b.prefetch;
         this.shape = data.exampleShape();
         this.exampleSize = data.exampleSize();
@@ -192,7 +196,8 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         int[] bshape = new int[shape.length + 1];
         bshape[0] = count;
         System.arraycopy(shape, 0, bshape, 1, shape.length);
-        return new Batch(Tensor.of(x, bshape), Tensor.ofInts(y, count));
+        Batch batch = new Batch(Tensor.of(x, bshape), Tensor.ofInts(y, count));
+        return batchTransform == null ? batch : batchTransform.apply(batch, new Rng(mix(epochSeed ^ BATCH_STREAM, b)));
     }
 
     private static long mix(long a, long b) {
@@ -308,6 +313,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         private long seed;
         private boolean dropLast;
         private Transform transform = Transform.identity();
+        private BatchTransform batchTransform;
         private int workers = 1;
         private int prefetch = 2;
 
@@ -342,6 +348,15 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
         /** The per-example transform (applied on the workers). */
         public Builder transform(Transform t) {
             this.transform = t;
+            return this;
+        }
+
+        /**
+         * A transform of each whole batch (mixup, cutmix), applied on the workers after the
+         * per-example transforms, with a random stream seeded by (seed, epoch, batch index); null: none.
+         */
+        public Builder batchTransform(BatchTransform t) {
+            this.batchTransform = t;
             return this;
         }
 

@@ -199,7 +199,7 @@ public final class Trainer {
     /** Forward, loss, backward, clip, step; returns the batch's mean loss and updates the running sums. */
     private float step(Module model, Batch batch, TrainContext ctx) {
         Tensor logits = model.call(batch.inputs());
-        Tensor l = loss.apply(logits, batch.labels());
+        Tensor l = loss.apply(logits, batch.lossTarget()); // soft targets (mixup, cutmix) when the batch has them
         l.backward();
         if (regularizer != null) {
             regularizer.addGradients(model);
@@ -222,7 +222,7 @@ public final class Trainer {
         int n = batch.size();
         ctx.lossSum += (double) value * n;
         ctx.seen += n;
-        ctx.correct += correct(logits, batch.labels());
+        ctx.correct += correct(logits, batch.labels()); // with soft targets: their argmax
         return value;
     }
 
@@ -294,7 +294,11 @@ public final class Trainer {
             return this;
         }
 
-        /** {@code (logits, labels) -> scalar loss}; cross-entropy by default. */
+        /**
+         * {@code (logits, target) -> scalar loss}; cross-entropy by default. The target is the batch's
+         * {@link Batch#lossTarget()}: int32 labels, or float32 soft targets [B, classes] when a batch
+         * transform such as mixup made them (the default cross-entropy takes both).
+         */
         public Builder loss(BiFunction<Tensor, Tensor, Tensor> l) {
             this.loss = l;
             return this;
