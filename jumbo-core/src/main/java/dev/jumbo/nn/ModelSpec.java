@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jumbo.nn.SpecLayers.Field;
 import dev.jumbo.nn.SpecLayers.Kind;
 import dev.jumbo.nn.SpecLayers.Type;
+import dev.jumbo.nn.zoo.ResNet;
 import dev.jumbo.nn.zoo.Zoo;
 import dev.jumbo.tensor.Rng;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ import java.util.Map;
  */
 public final class ModelSpec {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final List<String> TOP_FIELDS = List.of("zoo", "layers", "input_shape");
+    private static final List<String> TOP_FIELDS = List.of("zoo", "layers", "ensemble", "input_shape",
+            "stochastic_depth_prob");
 
     /** One layer: its type, its arguments (every field, defaults filled in), nested layers, its path. */
     private record Layer(Type type, Map<String, Object> args, List<Layer> layers, String path) {}
@@ -52,12 +54,35 @@ public final class ModelSpec {
     private final List<Layer> layers;
     private final int[] inputShape;
     private final String source;
+    /** A zoo ResNet's stochastic depth probability (0: off). */
+    private final double depthProb;
+    /** An ensemble's combiner and members, or null. */
+    private final Ensemble.Combiner combiner;
+    private final List<ModelSpec> members;
 
     private ModelSpec(String zoo, List<Layer> layers, int[] inputShape, String source) {
+        this(zoo, layers, inputShape, source, 0, null, null);
+    }
+
+    private ModelSpec(String zoo, List<Layer> layers, int[] inputShape, String source, double depthProb,
+            Ensemble.Combiner combiner, List<ModelSpec> members) {
         this.zoo = zoo;
         this.layers = layers;
         this.inputShape = inputShape;
         this.source = source;
+        this.depthProb = depthProb;
+        this.combiner = combiner;
+        this.members = members;
+    }
+
+    /** An ensemble's member specs, or null when this is not an ensemble. */
+    public List<ModelSpec> members() {
+        return members;
+    }
+
+    /** An ensemble's combiner, or null. */
+    public Ensemble.Combiner combiner() {
+        return combiner;
     }
 
     /** A spec for a zoo model (see {@link Zoo#names()}), with the zoo's input shape. */
@@ -80,7 +105,7 @@ public final class ModelSpec {
 
     /** The same spec with an input shape (without the batch dimension). */
     public ModelSpec withInputShape(int... shape) {
-        return new ModelSpec(zoo, layers, shape.clone(), source);
+        return new ModelSpec(zoo, layers, shape.clone(), source, depthProb, combiner, members);
     }
 
     /**
@@ -89,8 +114,16 @@ public final class ModelSpec {
      * @throws IllegalArgumentException naming the first module that is neither
      */
     public static ModelSpec of(Module model) {
+        if (model instanceof Ensemble e) {
+            List<ModelSpec> specs = new ArrayList<>();
+            for (Module m : e.members()) {
+                specs.add(of(m));
+            }
+            return new ModelSpec(null, null, e.inputShape(), "spec", 0, e.combiner(), List.copyOf(specs));
+        }
         if (model.zooName() != null) {
-            return zoo(model.zooName());
+            double p = model instanceof ResNet r ? r.stochasticDepthProb() : 0;
+            return new ModelSpec(model.zooName(), null, Zoo.inputShape(model.zooName()), "spec", p, null, null);
         }
         if (!(model instanceof Sequential seq)) {
             throw new IllegalArgumentException("ModelSpec.of: " + model.typeName()
@@ -125,8 +158,23 @@ public final class ModelSpec {
 
     /** A fresh model with weights initialized from {@code rng}. */
     public Module build(Rng rng) {
+        if (members != null) {
+            List<Module> built = new ArrayList<>();
+            for (ModelSpec m : members) {
+                built.add(m.build(rng));
+            }
+            return new Ensemble(combiner, built, inputShape, rng);
+        }
         if (zoo != null) {
-            return Zoo.create(zoo, rng);
+            Module m = Zoo.create(zoo, rng);
+            if (depthProb > 0) {
+                if (!(m instanceof ResNet r)) {
+                    throw new IllegalArgumentException(source + ": stochastic_depth_prob: " + depthProb
+                            + " for zoo model '" + zoo + "': expected a ResNet");
+                }
+                r.stochasticDepth(depthProb, rng.split());
+            }
+            return m;
         }
         return buildAll(layers, rng);
     }
@@ -151,9 +199,27 @@ public final class ModelSpec {
 
     /** The spec as indented JSON; every layer lists all of its fields. */
     public String toJson() {
+        try {
+            return MAPPER.writeValueAsString(toNode());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("ModelSpec.toJson: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private ObjectNode toNode() {
         ObjectNode root = MAPPER.createObjectNode();
-        if (zoo != null) {
+        if (members != null) {
+            ObjectNode en = root.putObject("ensemble");
+            en.put("combiner", combiner.id());
+            ArrayNode arr = en.putArray("members");
+            for (ModelSpec m : members) {
+                arr.add(m.toNode());
+            }
+        } else if (zoo != null) {
             root.put("zoo", zoo);
+            if (depthProb > 0) {
+                root.put("stochastic_depth_prob", depthProb);
+            }
         } else {
             root.set("layers", layersJson(layers));
         }
@@ -163,11 +229,7 @@ public final class ModelSpec {
                 a.add(v);
             }
         }
-        try {
-            return MAPPER.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("ModelSpec.toJson: " + e.getOriginalMessage(), e);
-        }
+        return root;
     }
 
     private static ArrayNode layersJson(List<Layer> list) {
@@ -231,18 +293,77 @@ public final class ModelSpec {
                 throw new IllegalArgumentException(source + ": " + f + ": unknown field, expected one of " + TOP_FIELDS);
             }
         }
-        if (root.has("zoo") == root.has("layers")) {
-            throw new IllegalArgumentException(source + ": expected exactly one of \"zoo\" and \"layers\"");
+        int forms = (root.has("zoo") ? 1 : 0) + (root.has("layers") ? 1 : 0) + (root.has("ensemble") ? 1 : 0);
+        if (forms != 1) {
+            throw new IllegalArgumentException(source + ": expected exactly one of \"zoo\", \"layers\" and \"ensemble\"");
         }
         int[] shape = root.has("input_shape") ? intList(root.get("input_shape"), source + ": input_shape") : null;
+        if (root.has("stochastic_depth_prob") && !root.has("zoo")) {
+            throw new IllegalArgumentException(source + ": stochastic_depth_prob: only for a zoo ResNet; "
+                    + "layer lists set it per BasicBlock/Bottleneck");
+        }
+        if (root.has("ensemble")) {
+            return parseEnsemble(root.get("ensemble"), shape, source);
+        }
         if (root.has("zoo")) {
             JsonNode z = root.get("zoo");
             if (!z.isTextual() || !Zoo.names().contains(z.asText())) {
                 throw new IllegalArgumentException(source + ": zoo: unknown model " + z + ", expected one of " + Zoo.names());
             }
-            return new ModelSpec(z.asText(), null, shape == null ? Zoo.inputShape(z.asText()) : shape, source);
+            double p = 0;
+            if (root.has("stochastic_depth_prob")) {
+                JsonNode v = root.get("stochastic_depth_prob");
+                p = (Double) read(Kind.DOUBLE, v, source + ": stochastic_depth_prob");
+                if (!(p >= 0 && p < 1)) {
+                    throw new IllegalArgumentException(source + ": stochastic_depth_prob: " + p + ", expected a probability in [0, 1)");
+                }
+            }
+            return new ModelSpec(z.asText(), null, shape == null ? Zoo.inputShape(z.asText()) : shape, source, p, null, null);
         }
         return new ModelSpec(null, parseLayers(root.get("layers"), "layers", source), shape, source);
+    }
+
+    private static ModelSpec parseEnsemble(JsonNode node, int[] shape, String source) {
+        String where = source + ": ensemble";
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(where + ": " + node + " is not an object with \"combiner\" and \"members\"");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("combiner") && !f.equals("members")) {
+                throw new IllegalArgumentException(where + "." + f + ": unknown field, expected one of [combiner, members]");
+            }
+        }
+        JsonNode c = node.get("combiner");
+        if (c == null || !c.isTextual()) {
+            throw new IllegalArgumentException(where + ".combiner: " + (c == null ? "missing" : c + " is not a string")
+                    + ", expected one of hard, soft, weighted, stacking");
+        }
+        Ensemble.Combiner combiner;
+        try {
+            combiner = Ensemble.Combiner.of(c.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ".combiner: " + e.getMessage(), e);
+        }
+        JsonNode ms = node.get("members");
+        if (ms == null || !ms.isArray() || ms.isEmpty()) {
+            throw new IllegalArgumentException(where + ".members: " + (ms == null ? "missing" : ms)
+                    + ", expected a non-empty list of model specs");
+        }
+        List<ModelSpec> members = new ArrayList<>();
+        for (int i = 0; i < ms.size(); i++) {
+            members.add(fromJson(ms.get(i).toString(), where + ".members[" + i + "]"));
+        }
+        int[] in = shape;
+        if (in == null) {
+            for (ModelSpec m : members) {
+                in = in == null ? m.inputShape() : in;
+            }
+        }
+        if (in == null) {
+            throw new IllegalArgumentException(source + ": input_shape: missing, an ensemble of layer lists requires it");
+        }
+        return new ModelSpec(null, null, in, source, 0, combiner, List.copyOf(members));
     }
 
     private static List<Layer> parseLayers(JsonNode node, String path, String source) {

@@ -110,10 +110,12 @@ final class SpecLayers {
         add("Softmax", (a, r) -> new Softmax(i(a, "dim")), req("dim", I));
         add("LogSoftmax", (a, r) -> new LogSoftmax(i(a, "dim")), req("dim", I));
         add("Identity", (a, r) -> new Identity());
-        add("BasicBlock", (a, r) -> new BasicBlock(i(a, "inplanes"), i(a, "planes"), i(a, "stride"), r),
-                req("inplanes", I), req("planes", I), opt("stride", I, 1));
-        add("Bottleneck", (a, r) -> new Bottleneck(i(a, "inplanes"), i(a, "planes"), i(a, "stride"), r),
-                req("inplanes", I), req("planes", I), opt("stride", I, 1));
+        add("BasicBlock", (a, r) -> new BasicBlock(i(a, "inplanes"), i(a, "planes"), i(a, "stride"), r)
+                        .stochasticDepth(d(a, "stochastic_depth_prob"), d(a, "stochastic_depth_prob") > 0 ? r.split() : null),
+                req("inplanes", I), req("planes", I), opt("stride", I, 1), opt("stochastic_depth_prob", D, 0.0));
+        add("Bottleneck", (a, r) -> new Bottleneck(i(a, "inplanes"), i(a, "planes"), i(a, "stride"), r)
+                        .stochasticDepth(d(a, "stochastic_depth_prob"), d(a, "stochastic_depth_prob") > 0 ? r.split() : null),
+                req("inplanes", I), req("planes", I), opt("stride", I, 1), opt("stochastic_depth_prob", D, 0.0));
         add("Sequential", (a, r) -> {
             throw new IllegalStateException("Sequential is built by ModelSpec");
         }, req("layers", Kind.LAYERS));

@@ -6,7 +6,9 @@ import dev.jumbo.nn.Losses;
 import dev.jumbo.nn.Module;
 import dev.jumbo.optim.GradClip;
 import dev.jumbo.optim.LrScheduler;
+import dev.jumbo.optim.MaxNorm;
 import dev.jumbo.optim.Optimizer;
+import dev.jumbo.optim.Regularizer;
 import dev.jumbo.tensor.Autograd;
 import dev.jumbo.tensor.Tensor;
 import java.util.ArrayList;
@@ -47,6 +49,8 @@ public final class Trainer {
     private final double clipValue;
     private final long seed;
     private final int topK;
+    private final Regularizer regularizer;
+    private final MaxNorm constraint;
 
     private Trainer(Builder b) {
         if (b.optimizer == null) {
@@ -60,6 +64,8 @@ public final class Trainer {
         this.clipValue = b.clipValue;
         this.seed = b.seed;
         this.topK = b.topK;
+        this.regularizer = b.regularizer;
+        this.constraint = b.constraint;
     }
 
     public static Builder builder() {
@@ -195,6 +201,9 @@ public final class Trainer {
         Tensor logits = model.call(batch.inputs());
         Tensor l = loss.apply(logits, batch.lossTarget()); // soft targets (mixup, cutmix) when the batch has them
         l.backward();
+        if (regularizer != null) {
+            regularizer.addGradients(model);
+        }
         if (clipNorm > 0) {
             GradClip.clipGradNorm(optimizer.params(), clipNorm, 2.0);
         }
@@ -202,6 +211,9 @@ public final class Trainer {
             GradClip.clipGradValue(optimizer.params(), clipValue);
         }
         optimizer.step();
+        if (constraint != null) {
+            constraint.apply(model);
+        }
         optimizer.zeroGrad();
         if (scheduler != null && schedulerPerBatch) {
             scheduler.step();
@@ -274,6 +286,8 @@ public final class Trainer {
         private double clipValue;
         private long seed;
         private int topK = 5;
+        private Regularizer regularizer;
+        private MaxNorm constraint;
 
         public Builder optimizer(Optimizer o) {
             this.optimizer = o;
@@ -306,6 +320,18 @@ public final class Trainer {
         /** Clips each gradient element to [-v, v] before each step (0: off). */
         public Builder clipGradValue(double v) {
             this.clipValue = check("clipGradValue", v);
+            return this;
+        }
+
+        /** L1/L2 penalties whose gradients are added after each backward (null: none). */
+        public Builder regularizer(Regularizer r) {
+            this.regularizer = r;
+            return this;
+        }
+
+        /** A max-norm constraint applied to the weights after each optimizer step (null: none). */
+        public Builder constraint(MaxNorm c) {
+            this.constraint = c;
             return this;
         }
 

@@ -2,6 +2,8 @@ package dev.jumbo.train;
 
 import dev.jumbo.io.Safetensors;
 import dev.jumbo.io.SafetensorsFile;
+import dev.jumbo.nn.BasicBlock;
+import dev.jumbo.nn.Bottleneck;
 import dev.jumbo.nn.Dropout;
 import dev.jumbo.nn.Module;
 import dev.jumbo.optim.LrScheduler;
@@ -52,6 +54,10 @@ final class TrainingCheckpoint {
         ctx.model().namedModules().forEach((name, m) -> {
             if (m instanceof Dropout d) {
                 meta.put("rng.module." + name, longs(d.rng().state()));
+            } else if (m instanceof BasicBlock b && b.depthRng() != null) {
+                meta.put("rng.module." + name, longs(b.depthRng().state()));
+            } else if (m instanceof Bottleneck b && b.depthRng() != null) {
+                meta.put("rng.module." + name, longs(b.depthRng().state()));
             }
         });
         List<Callback> cbs = ctx.callbacks();
@@ -101,8 +107,17 @@ final class TrainingCheckpoint {
         }
         ctx.rng(Rng.fromState(parseLongs(file, "rng", meta.get("rng"))));
         ctx.model().namedModules().forEach((name, m) -> {
-            if (m instanceof Dropout d && meta.containsKey("rng.module." + name)) {
-                d.rng(Rng.fromState(parseLongs(file, "rng.module." + name, meta.get("rng.module." + name))));
+            String key = "rng.module." + name;
+            if (!meta.containsKey(key)) {
+                return;
+            }
+            Rng r = Rng.fromState(parseLongs(file, key, meta.get(key)));
+            if (m instanceof Dropout d) {
+                d.rng(r);
+            } else if (m instanceof BasicBlock b) {
+                b.depthRng(r);
+            } else if (m instanceof Bottleneck b) {
+                b.depthRng(r);
             }
         });
         List<Callback> cbs = ctx.callbacks();

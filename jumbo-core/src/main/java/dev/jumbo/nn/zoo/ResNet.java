@@ -37,6 +37,7 @@ public final class ResNet extends Module {
     private final Sequential[] stages;
     private final AdaptiveAvgPool2d avgpool;
     private final Linear fc;
+    private double stochasticDepthProb;
 
     /**
      * @param bottleneck Bottleneck blocks (ResNet-50 and deeper) instead of BasicBlocks
@@ -98,6 +99,46 @@ public final class ResNet extends Module {
     /** torchvision resnet101: Bottlenecks [3,4,23,3]. */
     public static ResNet resnet101(int numClasses, Rng rng) {
         return new ResNet(true, new int[] {3, 4, 23, 3}, new int[] {64, 128, 256, 512}, 3, numClasses, true, rng);
+    }
+
+    /**
+     * Stochastic depth with the linear decay rule of Huang et al. 2016: the l-th of L residual
+     * blocks (counted from 1, input side first) drops its branch with probability
+     * {@code p·l/L}, so the last block drops with {@code p}; each block gets its own generator split
+     * from {@code rng}. {@code p = 0} turns it off. Saved in the model spec. Returns this.
+     *
+     * <pre>{@code
+     * ResNet net = ((ResNet) Zoo.create("resnet_small", rng)).stochasticDepth(0.2, new Rng(7));
+     * }</pre>
+     */
+    public ResNet stochasticDepth(double p, Rng rng) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("ResNet: stochastic_depth_prob " + p + ", expected a probability in [0, 1)");
+        }
+        int total = 0;
+        for (Sequential s : stages) {
+            total += s.size();
+        }
+        int l = 0;
+        for (Sequential s : stages) {
+            for (int i = 0; i < s.size(); i++) {
+                l++;
+                double pl = p * l / total;
+                Rng r = p > 0 ? rng.split() : null;
+                if (s.get(i) instanceof BasicBlock b) {
+                    b.stochasticDepth(pl, r);
+                } else if (s.get(i) instanceof Bottleneck b) {
+                    b.stochasticDepth(pl, r);
+                }
+            }
+        }
+        this.stochasticDepthProb = p;
+        return this;
+    }
+
+    /** The stochastic depth probability of the last block (0: off). */
+    public double stochasticDepthProb() {
+        return stochasticDepthProb;
     }
 
     @Override
