@@ -15,7 +15,7 @@ import java.util.Map;
  * BasicBlock b = new BasicBlock(64, 128, 2, rng); // [N,64,56,56] -> [N,128,28,28]
  * }</pre>
  */
-public final class BasicBlock extends Module {
+public final class BasicBlock extends ResidualBlock {
     public static final int EXPANSION = 1;
 
     public final int inplanes;
@@ -27,8 +27,6 @@ public final class BasicBlock extends Module {
     public final BatchNorm2d bn2;
     /** Null when the shortcut is the identity. */
     public final Sequential downsample;
-    private double stochasticDepthProb;
-    private Rng depthRng;
 
     public BasicBlock(int inplanes, int planes, int stride, Rng rng) {
         this.inplanes = inplanes;
@@ -48,40 +46,11 @@ public final class BasicBlock extends Module {
         return new Sequential(new Conv2d(in, out, 1, stride, 0, false, rng), new BatchNorm2d(out));
     }
 
-    /**
-     * Drops the residual branch per sample with probability {@code p} in training (see
-     * {@link StochasticDepth}); {@code rng} draws the masks (may be null when p is 0). Returns this.
-     */
-    public BasicBlock stochasticDepth(double p, Rng rng) {
-        Layers.probability("BasicBlock", "stochastic_depth_prob", p);
-        if (p > 0 && rng == null) {
-            throw new IllegalArgumentException("BasicBlock: stochastic_depth_prob " + p + " without a generator: expected an Rng");
-        }
-        this.stochasticDepthProb = p;
-        this.depthRng = rng;
-        return this;
-    }
-
-    /** The probability of dropping the residual branch of a sample in training (0: never). */
-    public double stochasticDepthProb() {
-        return stochasticDepthProb;
-    }
-
-    /** The generator drawing the stochastic depth masks, or null. */
-    public Rng depthRng() {
-        return depthRng;
-    }
-
-    /** Replaces the stochastic depth generator (e.g. with one restored from a checkpoint). */
-    public void depthRng(Rng rng) {
-        this.depthRng = rng;
-    }
-
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = bn1.call(conv1.call(x)).relu();
         out = bn2.call(conv2.call(out));
-        out = StochasticDepth.apply(out, stochasticDepthProb, isTraining(), depthRng); // (N,C,H,W), rows dropped in training
+        out = dropBranch(out); // (N,C,H,W), rows dropped in training
         Tensor identity = downsample == null ? x : downsample.call(x);
         return out.add(identity).relu();
     }
@@ -92,7 +61,7 @@ public final class BasicBlock extends Module {
         c.put("inplanes", inplanes);
         c.put("planes", planes);
         c.put("stride", stride);
-        c.put("stochastic_depth_prob", stochasticDepthProb);
+        c.put("stochastic_depth_prob", stochasticDepthProb());
         return c;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
  * Bottleneck b = new Bottleneck(256, 128, 2, rng); // [N,256,56,56] -> [N,512,28,28]
  * }</pre>
  */
-public final class Bottleneck extends Module {
+public final class Bottleneck extends ResidualBlock {
     public static final int EXPANSION = 4;
 
     public final int inplanes;
@@ -28,8 +28,6 @@ public final class Bottleneck extends Module {
     public final BatchNorm2d bn3;
     /** Null when the shortcut is the identity. */
     public final Sequential downsample;
-    private double stochasticDepthProb;
-    private Rng depthRng;
 
     public Bottleneck(int inplanes, int planes, int stride, Rng rng) {
         this.inplanes = inplanes;
@@ -47,41 +45,12 @@ public final class Bottleneck extends Module {
                 ? registerModule("downsample", BasicBlock.shortcut(inplanes, out, stride, rng)) : null;
     }
 
-    /**
-     * Drops the residual branch per sample with probability {@code p} in training (see
-     * {@link StochasticDepth}); {@code rng} draws the masks (may be null when p is 0). Returns this.
-     */
-    public Bottleneck stochasticDepth(double p, Rng rng) {
-        Layers.probability("Bottleneck", "stochastic_depth_prob", p);
-        if (p > 0 && rng == null) {
-            throw new IllegalArgumentException("Bottleneck: stochastic_depth_prob " + p + " without a generator: expected an Rng");
-        }
-        this.stochasticDepthProb = p;
-        this.depthRng = rng;
-        return this;
-    }
-
-    /** The probability of dropping the residual branch of a sample in training (0: never). */
-    public double stochasticDepthProb() {
-        return stochasticDepthProb;
-    }
-
-    /** The generator drawing the stochastic depth masks, or null. */
-    public Rng depthRng() {
-        return depthRng;
-    }
-
-    /** Replaces the stochastic depth generator (e.g. with one restored from a checkpoint). */
-    public void depthRng(Rng rng) {
-        this.depthRng = rng;
-    }
-
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = bn1.call(conv1.call(x)).relu();
         out = bn2.call(conv2.call(out)).relu();
         out = bn3.call(conv3.call(out));
-        out = StochasticDepth.apply(out, stochasticDepthProb, isTraining(), depthRng); // (N,C,H,W), rows dropped in training
+        out = dropBranch(out); // (N,C,H,W), rows dropped in training
         Tensor identity = downsample == null ? x : downsample.call(x);
         return out.add(identity).relu();
     }
@@ -92,7 +61,7 @@ public final class Bottleneck extends Module {
         c.put("inplanes", inplanes);
         c.put("planes", planes);
         c.put("stride", stride);
-        c.put("stochastic_depth_prob", stochasticDepthProb);
+        c.put("stochastic_depth_prob", stochasticDepthProb());
         return c;
     }
 }

@@ -293,21 +293,27 @@ public final class Ensembles {
     /**
      * An ensemble of saved models (model or run directories, read by {@link Model#read}); all must
      * have the same class names (or none) and output shape, checked before the ensemble is built.
-     * A weighted ensemble starts with uniform weights.
+     * A weighted ensemble starts with uniform weights. The input shape comes from the saved specs
+     * (zoo models and specs with {@code input_shape}); see {@link #load(Combiner, List, int[])} otherwise.
      */
     public static Loaded load(Combiner combiner, List<Path> dirs) throws IOException {
+        return load(combiner, dirs, null);
+    }
+
+    /** As {@link #load(Combiner, List)}, with one input's shape for members whose spec does not give it. */
+    public static Loaded load(Combiner combiner, List<Path> dirs, int[] inputShape) throws IOException {
         if (dirs.isEmpty()) {
             throw new IllegalArgumentException("Ensembles.load: no model directories: expected at least one");
         }
         List<Module> members = new ArrayList<>();
         List<String> classes = null;
-        int[] shape = null;
+        int[] shape = inputShape;
         Path first = null;
         for (Path d : dirs) {
             Model.Loaded m = Model.read(d);
             if (classes == null) {
                 classes = m.classNames();
-                shape = m.inputShape();
+                shape = shape != null ? shape : m.inputShape();
                 first = m.dir();
             } else if (!classes.equals(m.classNames())) {
                 throw new IllegalArgumentException("Ensembles.load: " + m.dir() + " has classes " + m.classNames()

@@ -2,10 +2,9 @@ package dev.jumbo.train;
 
 import dev.jumbo.io.Safetensors;
 import dev.jumbo.io.SafetensorsFile;
-import dev.jumbo.nn.BasicBlock;
-import dev.jumbo.nn.Bottleneck;
 import dev.jumbo.nn.Dropout;
 import dev.jumbo.nn.Module;
+import dev.jumbo.nn.ResidualBlock;
 import dev.jumbo.optim.LrScheduler;
 import dev.jumbo.optim.Optimizer;
 import dev.jumbo.tensor.Rng;
@@ -54,9 +53,7 @@ final class TrainingCheckpoint {
         ctx.model().namedModules().forEach((name, m) -> {
             if (m instanceof Dropout d) {
                 meta.put("rng.module." + name, longs(d.rng().state()));
-            } else if (m instanceof BasicBlock b && b.depthRng() != null) {
-                meta.put("rng.module." + name, longs(b.depthRng().state()));
-            } else if (m instanceof Bottleneck b && b.depthRng() != null) {
+            } else if (m instanceof ResidualBlock b && b.depthRng() != null) {
                 meta.put("rng.module." + name, longs(b.depthRng().state()));
             }
         });
@@ -114,9 +111,7 @@ final class TrainingCheckpoint {
             Rng r = Rng.fromState(parseLongs(file, key, meta.get(key)));
             if (m instanceof Dropout d) {
                 d.rng(r);
-            } else if (m instanceof BasicBlock b) {
-                b.depthRng(r);
-            } else if (m instanceof Bottleneck b) {
+            } else if (m instanceof ResidualBlock b) {
                 b.depthRng(r);
             }
         });

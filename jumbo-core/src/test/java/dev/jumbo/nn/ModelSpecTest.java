@@ -100,9 +100,9 @@ class ModelSpecTest {
         assertThatThrownBy(() -> ModelSpec.fromJson("{\"zoo\": \"resnet19\"}", "m.json"))
                 .hasMessageStartingWith("m.json: zoo: unknown model \"resnet19\", expected one of [mlp");
         assertThatThrownBy(() -> ModelSpec.fromJson("{\"zoo\": \"lenet5\", \"layers\": []}", "m.json"))
-                .hasMessage("m.json: expected exactly one of \"zoo\" and \"layers\"");
+                .hasMessage("m.json: expected exactly one of \"zoo\", \"layers\" and \"ensemble\"");
         assertThatThrownBy(() -> ModelSpec.fromJson("{\"zoo\": \"lenet5\", \"seed\": 1}", "m.json"))
-                .hasMessage("m.json: seed: unknown field, expected one of [zoo, layers, input_shape]");
+                .hasMessage("m.json: seed: unknown field, expected one of [zoo, layers, ensemble, input_shape, stochastic_depth_prob]");
         assertThatThrownBy(() -> ModelSpec.fromJson("{\"layers\": [", "m.json"))
                 .hasMessageStartingWith("m.json: not valid JSON at line 1");
         class Custom extends Module {

@@ -134,7 +134,8 @@ class RegularizationTest {
 
         Rng rng = new Rng(6);
         BasicBlock plain = new BasicBlock(4, 4, 1, new Rng(7));
-        BasicBlock sd = new BasicBlock(4, 4, 1, new Rng(7)).stochasticDepth(0.5, rng);
+        BasicBlock sd = new BasicBlock(4, 4, 1, new Rng(7));
+        sd.stochasticDepth(0.5, rng);
         Tensor x = Tensor.randn(new Rng(8), 6, 4, 5, 5);
         plain.eval();
         sd.eval();

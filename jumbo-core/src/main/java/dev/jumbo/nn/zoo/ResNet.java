@@ -11,6 +11,7 @@ import dev.jumbo.nn.Linear;
 import dev.jumbo.nn.MaxPool2d;
 import dev.jumbo.nn.Module;
 import dev.jumbo.nn.ReLU;
+import dev.jumbo.nn.ResidualBlock;
 import dev.jumbo.nn.Sequential;
 import dev.jumbo.tensor.Rng;
 import dev.jumbo.tensor.Tensor;
@@ -125,9 +126,7 @@ public final class ResNet extends Module {
                 l++;
                 double pl = p * l / total;
                 Rng r = p > 0 ? rng.split() : null;
-                if (s.get(i) instanceof BasicBlock b) {
-                    b.stochasticDepth(pl, r);
-                } else if (s.get(i) instanceof Bottleneck b) {
+                if (s.get(i) instanceof ResidualBlock b) {
                     b.stochasticDepth(pl, r);
                 }
             }
