@@ -13,10 +13,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code jumbo demo}: the main demo, one stage per capability as they land. Today: the engine
  * (SIMD GEMM throughput, and a network trained from scratch with autograd, profiled), then LeNet-5
- * trained on Fashion-MNIST with the real {@code jumbo train}.
+ * trained on Fashion-MNIST with the real {@code jumbo train}, then what augmentation, regularization and
+ * ensembles buy on a small training set, then serving with a hot swap.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The main demo: the engine's SGEMM, a network trained with autograd (profiled), LeNet-5 on Fashion-MNIST.")
+        description = "The main demo: the engine's SGEMM, a network trained with autograd (profiled), LeNet-5 on Fashion-MNIST, "
+                + "generalization tools compared, serving with a hot swap.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the figures as one JSON line.")
@@ -43,6 +45,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo-lenet5", description = "Run directory of the training stage (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--generalization-size", defaultValue = "500",
+            description = "Training images of the generalization stage (default ${DEFAULT-VALUE}; 0 skips the stage).")
+    int generalizationSize;
+
     @Option(names = "--serve-seconds", defaultValue = "3", description = "How long the serving stage sends requests (default ${DEFAULT-VALUE}; 0 skips the stage).")
     double serveSeconds;
 
@@ -53,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int stages = 1 + (epochs > 0 ? 1 : 0) + (serveSeconds > 0 ? 1 : 0);
+        int stages = 1 + (epochs > 0 ? 1 : 0) + (generalizationSize > 0 ? 1 : 0) + (serveSeconds > 0 ? 1 : 0);
         int stage = 1;
         err.println("jumbo demo: stage 1/" + stages + ", the engine (" + Parallel.threads() + " threads, "
                 + FloatVector.SPECIES_PREFERRED.length() + " float lanes)");
@@ -89,6 +95,22 @@ public final class DemoCommand implements Callable<Integer> {
                     .add("test_loss", "test loss", t.summary().path("test_loss").asDouble(), "")
                     .add("test_accuracy", "test accuracy", t.summary().path("test_accuracy").asDouble(), "")
                     .add("run_dir", "run directory (model, metrics, curves.png)", t.runDir().toString(), "");
+        }
+        if (generalizationSize > 0) {
+            err.println("jumbo demo: stage " + (++stage) + "/" + stages + ", specializing without overfitting: LeNet-5 on "
+                    + generalizationSize + " images, baseline vs augmentation, regularization, ensembles");
+            GeneralizationDemo.Result g = GeneralizationDemo.run(generalizationSize, limit, err);
+            if (!json) {
+                ExperimentCommand.Generalization.printTable(out, g.results(), "What each tool buys, LeNet-5 on "
+                        + generalizationSize + " Fashion-MNIST images (test: " + g.testSize() + " images)");
+                out.println("plot: " + g.plot());
+            }
+            for (var vr : g.results()) {
+                String key = "generalization_" + vr.name().replaceAll("[^a-z0-9]+", "_");
+                figures.add(key + "_test_accuracy", vr.name() + ": test accuracy", vr.testMean(), "")
+                        .add(key + "_gap", vr.name() + ": train-test gap", vr.gap(), "");
+            }
+            figures.add("generalization_plot", "generalization plot", g.plot().toString(), "");
         }
         if (serveSeconds > 0) {
             err.println("jumbo demo: stage " + (++stage) + "/" + stages + ", serving (KServe v2 REST, hot swap under load)");

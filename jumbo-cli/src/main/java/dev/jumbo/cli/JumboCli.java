@@ -32,6 +32,7 @@ import picocli.CommandLine.ParseResult;
             BenchCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
+            ExperimentCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class JumboCli implements Runnable {

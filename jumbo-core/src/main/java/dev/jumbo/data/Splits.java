@@ -122,6 +122,64 @@ public final class Splits {
         return new Split(new Subset(data, t), new Subset(data, v));
     }
 
+    /**
+     * Exactly {@code n} examples drawn without replacement so that each class keeps its share:
+     * class {@code c} gets {@code floor(n * count_c / size)} examples, and the examples left over go
+     * to the classes with the largest remainders (ties to the lower class). Indices are in increasing
+     * base order; the same seed gives the same sample.
+     *
+     * <pre>{@code
+     * Subset thousand = Splits.stratifiedSample(FashionMnist.train(), 1000, 1);   // 100 per class
+     * }</pre>
+     */
+    public static Subset stratifiedSample(Dataset data, int n, long seed) {
+        if (n < 0 || n > data.size()) {
+            throw new IllegalArgumentException("stratifiedSample: n " + n + ": expected 0.." + data.size()
+                    + " (the dataset size)");
+        }
+        int k = data.numClasses();
+        int[] counts = data.classCounts();
+        int[] quota = new int[k];
+        double[] remainder = new double[k];
+        int given = 0;
+        for (int c = 0; c < k; c++) {
+            double exact = (double) n * counts[c] / data.size();
+            quota[c] = (int) Math.floor(exact);
+            remainder[c] = exact - quota[c];
+            given += quota[c];
+        }
+        for (; given < n; given++) {
+            int best = -1;
+            for (int c = 0; c < k; c++) {
+                if (quota[c] < counts[c] && (best < 0 || remainder[c] > remainder[best])) {
+                    best = c;
+                }
+            }
+            quota[best]++;
+            remainder[best] = -1;
+        }
+        int[][] byClass = new int[k][];
+        int[] fill = new int[k];
+        for (int c = 0; c < k; c++) {
+            byClass[c] = new int[counts[c]];
+        }
+        for (int i = 0, size = data.size(); i < size; i++) {
+            int c = data.label(i);
+            byClass[c][fill[c]++] = i;
+        }
+        Rng rng = new Rng(seed);
+        int[] picked = new int[n];
+        int m = 0;
+        for (int c = 0; c < k; c++) {
+            int[] perm = permutation(counts[c], rng);
+            for (int j = 0; j < quota[c]; j++) {
+                picked[m++] = byClass[c][perm[j]];
+            }
+        }
+        Arrays.sort(picked);
+        return new Subset(data, picked);
+    }
+
     /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates) drawn from {@code rng}. */
     static int[] permutation(int n, Rng rng) {
         int[] p = new int[n];

@@ -211,7 +211,8 @@ public final class Curves {
     }
 
     /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
-    static double niceStep(double raw) {
+    /** A 1-2-5 step at least {@code raw} (axis ticks; shared with the other plots). */
+    public static double niceStep(double raw) {
         if (!(raw > 0)) {
             return 1;
         }
@@ -220,7 +221,8 @@ public final class Curves {
         return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
     }
 
-    private static String label(double v, double step) {
+    /** {@code v} with as many decimals as {@code step} needs (axis tick labels). */
+    public static String label(double v, double step) {
         int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
         return String.format("%." + decimals + "f", Math.abs(v) < step * 1e-6 ? 0.0 : v);
     }

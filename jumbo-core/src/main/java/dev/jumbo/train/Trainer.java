@@ -243,6 +243,18 @@ public final class Trainer {
 
     /** Loss, accuracy, top-k and the confusion matrix of {@code model} over one pass of {@code loader}. */
     public Evaluation evaluate(Module model, DataLoader loader) {
+        return evaluate(model, loader, loss, topK);
+    }
+
+    /**
+     * Cross-entropy loss, accuracy, top-5 accuracy and the confusion matrix of {@code model} over
+     * one pass of {@code loader}, without a trainer (no optimizer needed).
+     */
+    public static Evaluation evaluateWith(Module model, DataLoader loader) {
+        return evaluate(model, loader, Losses::crossEntropy, 5);
+    }
+
+    private static Evaluation evaluate(Module model, DataLoader loader, BiFunction<Tensor, Tensor, Tensor> loss, int topK) {
         boolean wasTraining = model.isTraining();
         model.eval();
         Metrics m = new Metrics(loader.dataset().numClasses(), topK);

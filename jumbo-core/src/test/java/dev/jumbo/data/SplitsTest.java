@@ -90,4 +90,22 @@ class SplitsTest {
         assertThat(x).containsExactly(-1, 1, 0, 2);
         assertThatThrownBy(() -> Transform.normalize(new float[] {0}, new float[] {0})).hasMessageContaining("std [0.0]");
     }
+
+    @Test
+    void stratifiedSampleTakesExactlyNWithEachClassShare() {
+        TensorDataset d = unbalanced(); // 600 / 300 / 100
+        Subset s = Splits.stratifiedSample(d, 15, 3);
+        assertThat(s.size()).isEqualTo(15);
+        assertThat(s.classCounts()).containsExactly(9, 5, 1) // shares 9.0, 4.5, 1.5: largest remainders, ties to the lower class
+                .isNotEqualTo(new int[] {9, 4, 2});
+        Subset t = Splits.stratifiedSample(d, 17, 3); // 10.2, 5.1, 1.7 -> 10, 5, 2
+        assertThat(t.classCounts()).containsExactly(10, 5, 2);
+        assertThat(IntStream.of(t.indices()).distinct().count()).isEqualTo(17);
+        assertThat(t.indices()).isSorted();
+        assertThat(Splits.stratifiedSample(d, 17, 3).indices()).isEqualTo(t.indices());
+        assertThat(Splits.stratifiedSample(d, 17, 4).indices()).isNotEqualTo(t.indices());
+        assertThat(Splits.stratifiedSample(d, 1000, 1).size()).isEqualTo(1000);
+        assertThatThrownBy(() -> Splits.stratifiedSample(d, 1001, 1)).hasMessageContaining("n 1001").hasMessageContaining("0..1000");
+        assertThatThrownBy(() -> Splits.stratifiedSample(d, -1, 1)).hasMessageContaining("n -1");
+    }
 }
