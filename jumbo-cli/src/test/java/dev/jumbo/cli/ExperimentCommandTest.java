@@ -6,26 +6,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jumbo.data.FashionMnist;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ExperimentCommandTest {
 
     private static String[] run(int expectedCode, String... args) {
-        CommandLine cl = JumboCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        assertThat(code).as(err.toString()).isEqualTo(expectedCode);
-        return new String[] {out.toString(), err.toString()};
+        CliRun r = CliRun.of(args);
+        assertThat(r.code()).as(r.err()).isEqualTo(expectedCode);
+        return new String[] {r.out(), r.err()};
     }
 
     @Test
