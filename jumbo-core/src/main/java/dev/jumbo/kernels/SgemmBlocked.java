@@ -14,10 +14,20 @@ package dev.jumbo.kernels;
  * }</pre>
  */
 final class SgemmBlocked {
-    /** Depth of one packed slice: large K blocks matter most on this machine (DESIGN.md lesson 3). */
-    static final int KC = Integer.getInteger("jumbo.sgemm.kc", 512);
-    /** Rows of A packed at a time (a multiple of the tile height); KC×MC floats stay in L2. */
-    static final int MC = roundUp(Integer.getInteger("jumbo.sgemm.mc", 120), SgemmKernel.MR);
+    /** Whether the vectors are 512-bit (AVX-512); the block sizes below were tuned per width. */
+    private static final boolean WIDE = SgemmKernel.S.length() >= 16;
+    /**
+     * Depth of one packed slice: large K blocks matter most (DESIGN.md lesson 3). 512 with 512-bit
+     * vectors; 384 with 256-bit ones, where a 16-column B micro-panel of that depth (24 KB) still
+     * fits the 32 KB L1 next to the A panel.
+     */
+    static final int KC = Integer.getInteger("jumbo.sgemm.kc", WIDE ? 512 : 384);
+    /**
+     * Rows of A packed at a time (a multiple of the tile height); KC×MC floats stay in L2. 120 with
+     * 512-bit vectors; 64 with 256-bit ones (measured on a Zen 3 core with 512 KB of L2: 120 rows
+     * ran 20-30% slower at n = 1024).
+     */
+    static final int MC = roundUp(Integer.getInteger("jumbo.sgemm.mc", WIDE ? 120 : 64), SgemmKernel.MR);
     /** Columns of B packed at a time (a multiple of the tile width). */
     static final int NC = roundUp(Integer.getInteger("jumbo.sgemm.nc", 1024), SgemmKernel.NR);
 
