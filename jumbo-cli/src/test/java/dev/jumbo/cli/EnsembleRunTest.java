@@ -94,4 +94,50 @@ class EnsembleRunTest {
         assertThat(top.get(0).get("class").asText()).isEqualTo(FashionMnist.CLASSES.get(argmax));
         assertThat(top.get(0).get("probability").asDouble()).isCloseTo(probs[argmax], org.assertj.core.data.Offset.offset(1e-6));
     }
+
+    @Test
+    void theEnsembleCommandCombinesTrainedRunsIntoARun() throws Exception {
+        assumeTrue(FashionMnist.installed().isInstalled(), "Fashion-MNIST is not installed");
+        List<String> runs = new java.util.ArrayList<>();
+        for (String seed : new String[] {"1", "2"}) {
+            Path dir = tmp.resolve("m" + seed);
+            CliRun t = CliRun.of("train", "--model", "lenet300100", "--epochs", "1", "--batch", "32", "--limit",
+                    String.valueOf(LIMIT), "--seed", seed, "--workers", "0", "--out", dir.toString());
+            assertThat(t.code()).as(t.err()).isZero();
+            runs.add(dir.toString());
+        }
+        Path out = tmp.resolve("ens");
+        List<String> args = new java.util.ArrayList<>(List.of("ensemble", "--combiner", "weighted", "--limit",
+                String.valueOf(LIMIT), "--out", out.toString(), "--json", "--runs"));
+        args.addAll(runs);
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.lastLine());
+        assertThat(j.get("combiner").asText()).isEqualTo("weighted");
+        assertThat(j.get("members")).hasSize(2);
+        double wsum = 0;
+        double best = 0;
+        for (JsonNode m : j.get("members")) {
+            wsum += m.get("weight").asDouble();
+            best = Math.max(best, m.get("test_accuracy").asDouble());
+        }
+        assertThat(wsum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(j.get("best_member_accuracy").asDouble()).isEqualTo(best);
+        CliRun e = CliRun.of("eval", "--run", out.toString(), "--limit", String.valueOf(LIMIT), "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(new ObjectMapper().readTree(e.lastLine()).get("accuracy").asDouble())
+                .isEqualTo(j.get("test_accuracy").asDouble());
+        CliRun table = CliRun.of("ensemble", "--combiner", "soft", "--limit", "64", "--out", tmp.resolve("soft").toString(),
+                "--runs", runs.get(0), runs.get(1));
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("ensemble test accuracy").contains("member 2");
+
+        CliRun stacking = CliRun.of("ensemble", "--combiner", "stacking", "--out", tmp.resolve("x").toString(),
+                "--runs", runs.get(0));
+        assertThat(stacking.code()).isEqualTo(1);
+        assertThat(stacking.err()).contains("--combiner stacking: expected soft, hard or weighted");
+        CliRun unknown = CliRun.of("ensemble", "--combiner", "mean", "--out", tmp.resolve("x").toString(), "--runs", runs.get(0));
+        assertThat(unknown.err()).contains("combiner 'mean'");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
 }
