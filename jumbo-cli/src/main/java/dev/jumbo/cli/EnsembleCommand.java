@@ -98,6 +98,7 @@ public final class EnsembleCommand implements Callable<Integer> {
         }
         RunFiles.checkShape("--data " + name, test, ens.inputShape());
         if (c == Combiner.WEIGHTED) {
+            warnIfMembersSawTheSplit(vf, sd, err);
             ens.weights(Ensembles.fitWeights(ens.members(), Splits.stratifiedSplit(full, vf, sd).validation()));
         }
         List<Double> accuracies = new ArrayList<>();
@@ -113,6 +114,17 @@ public final class EnsembleCommand implements Callable<Integer> {
         writeRunJson(name, c, vf, sd);
         report(name, c, test.size(), accuracies, ens, ensAccuracy);
         return 0;
+    }
+
+    /** Members trained with another split saw some of the validation examples: say so on stderr. */
+    private void warnIfMembersSawTheSplit(double vf, long sd, PrintWriter err) {
+        for (Path r : runs) {
+            if (number(r, "seed", Double.NaN) != sd || number(r, "val_fraction", Double.NaN) != vf) {
+                err.println("jumbo: note: " + r + " was not trained with --seed " + sd + " --val-fraction " + vf
+                        + ": it saw part of the validation split the weights are fit on, which favours it");
+            }
+        }
+        err.flush();
     }
 
     private static double number(Path run, String field, double fallback) {

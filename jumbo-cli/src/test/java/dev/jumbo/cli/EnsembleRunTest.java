@@ -112,6 +112,7 @@ class EnsembleRunTest {
         args.addAll(runs);
         CliRun r = CliRun.of(args.toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains(runs.get(1) + " was not trained with --seed 1").doesNotContain(runs.get(0) + " was not");
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
         assertThat(j.get("combiner").asText()).isEqualTo("weighted");
         assertThat(j.get("members")).hasSize(2);
