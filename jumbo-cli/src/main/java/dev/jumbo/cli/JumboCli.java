@@ -33,6 +33,7 @@ import picocli.CommandLine.ParseResult;
             ServeCommand.class,
             VerifyCommand.class,
             ExperimentCommand.class,
+            EnsembleCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class JumboCli implements Runnable {
