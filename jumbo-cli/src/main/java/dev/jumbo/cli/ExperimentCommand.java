@@ -103,12 +103,39 @@ public final class ExperimentCommand implements Runnable {
                             run, runs, variant, seed, 100 * acc, seconds);
                     err.flush();
                 }
+
+                @Override
+                public void resultsSoFar(List<VariantResult> results) {
+                    // A long run keeps what it has measured: results.json is rewritten (atomically) after every run.
+                    try {
+                        Map<String, Object> partial = summary(s, train, test, results, null, t0);
+                        partial.put("complete", false);
+                        dev.jumbo.io.AtomicFiles.writeString(dir.resolve("results.json"),
+                                RunFiles.JSON.writeValueAsString(partial) + "\n");
+                    } catch (java.io.IOException e) {
+                        err.println("generalization: cannot save partial results: " + e.getMessage());
+                    }
+                }
             });
             String size = trainSize > 0 ? String.format("%,d", Math.min(trainSize, train.size())) + " training images"
                     : "all " + String.format("%,d", train.size()) + " training images";
             Path png = dir.resolve("generalization.png");
             GeneralizationPlot.write(png, rs, model + " on " + data + ", " + size + ", " + seeds + " seed(s), "
                     + s.epochs() + " epochs");
+            Map<String, Object> summary = summary(s, train, test, rs, png, t0);
+            String jsonText = RunFiles.JSON.writeValueAsString(summary);
+            dev.jumbo.io.AtomicFiles.writeString(dir.resolve("results.json"), jsonText + "\n");
+            printTable(stdout, rs, model + " on " + data + ", " + size);
+            stdout.println("plot: " + png);
+            if (json) {
+                stdout.println(jsonText);
+            }
+            stdout.flush();
+            return 0;
+        }
+
+        private Map<String, Object> summary(GeneralizationSettings s, Dataset train, Dataset test, List<VariantResult> rs,
+                Path png, long t0) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("experiment", "generalization");
             summary.put("model", model);
@@ -120,21 +147,17 @@ public final class ExperimentCommand implements Runnable {
             summary.put("batch", s.batch());
             summary.put("lr", s.lr());
             summary.put("seconds", (System.nanoTime() - t0) / 1e9);
-            summary.put("plot", png.toString());
+            if (png != null) {
+                summary.put("plot", png.toString());
+            }
             List<Map<String, Object>> entries = new ArrayList<>();
             for (VariantResult r : rs) {
-                entries.add(r.toJson());
+                if (r.runs() > 0) { // partial results: variants not run yet have no figures (and JSON has no NaN)
+                    entries.add(r.toJson());
+                }
             }
             summary.put("variants", entries);
-            String jsonText = RunFiles.JSON.writeValueAsString(summary);
-            dev.jumbo.io.AtomicFiles.writeString(dir.resolve("results.json"), jsonText + "\n");
-            printTable(stdout, rs, model + " on " + data + ", " + size);
-            stdout.println("plot: " + png);
-            if (json) {
-                stdout.println(jsonText);
-            }
-            stdout.flush();
-            return 0;
+            return summary;
         }
 
         /** 10 epochs on large sets; about 150,000 examples seen (150 epochs of 1,000) on small ones. */

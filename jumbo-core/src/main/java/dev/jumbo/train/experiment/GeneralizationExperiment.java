@@ -69,6 +69,9 @@ public final class GeneralizationExperiment {
         default void runStarted(String variant, long seed, int run, int runs) {}
 
         default void runFinished(String variant, long seed, double testAccuracy, double seconds, int run, int runs) {}
+
+        /** After each run: every variant's results so far (a long experiment can save them as it goes). */
+        default void resultsSoFar(List<VariantResult> results) {}
     }
 
     private final GeneralizationSettings s;
@@ -117,6 +120,7 @@ public final class GeneralizationExperiment {
         }
         int runs = variants.size() * s.seeds();
         int run = 0;
+        warmUp();
         for (int seed = 1; seed <= s.seeds(); seed++) {
             Dataset data = subset(seed);
             for (String v : variants) {
@@ -128,9 +132,25 @@ public final class GeneralizationExperiment {
                 double testAcc = accuracy(model, test);
                 r.add(testAcc, accuracy(model, data), seconds);
                 listener.runFinished(v, seed, testAcc, seconds, run, runs);
+                listener.resultsSoFar(new ArrayList<>(results.values()));
             }
         }
         return new ArrayList<>(results.values());
+    }
+
+    /**
+     * One short throwaway fit through every code path (augmentation, penalties, evaluation), so that
+     * JIT compilation is not charged to the first variant's training time.
+     */
+    private void warmUp() {
+        Dataset few = Splits.stratifiedSample(train, Math.min(train.size(), Math.max(train.numClasses(), 256)), 0);
+        Module net = spec.build(new Rng(0));
+        Optimizer opt = optimizer(net, true);
+        Trainer t = trainerFor(true).optimizer(opt).seed(0).build();
+        try (DataLoader dl = loader(few, 0, true)) {
+            t.fit(net, dl, null, 1);
+        }
+        accuracy(net, few);
     }
 
     /** The training examples of {@code seed}: a stratified subset of {@code trainSize}, or all. */
