@@ -100,8 +100,7 @@ final class RegularizationOptions {
 
     /** The names of {@code net}'s weights: its parameters of 2 or more dimensions. */
     static List<String> weightNames(Module net) {
-        return net.namedParameters().entrySet().stream().filter(e -> e.getValue().dim() >= 2)
-                .map(Map.Entry::getKey).toList();
+        return List.of(Regularizer.weightNames(net));
     }
 
     /** The settings for run.json. */

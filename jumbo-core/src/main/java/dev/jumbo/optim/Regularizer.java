@@ -47,6 +47,16 @@ public final class Regularizer {
         return new Regularizer(List.of());
     }
 
+    /**
+     * The names of {@code net}'s weights, the parameters a penalty usually targets: those of 2 or
+     * more dimensions (convolution filters, linear and embedding matrices), never biases or
+     * normalization scales and shifts. {@code Regularizer.none().l2(1e-4, weightNames(net))}.
+     */
+    public static String[] weightNames(Module net) {
+        return net.namedParameters().entrySet().stream().filter(e -> e.getValue().dim() >= 2)
+                .map(java.util.Map.Entry::getKey).toArray(String[]::new);
+    }
+
     /** This regularizer plus {@code λ·Σ w²} over the parameters matching {@code globs} (all when none). */
     public Regularizer l2(double lambda, String... globs) {
         return with(new Term(false, lambda, new ParamSelector(globs)));

@@ -35,7 +35,8 @@ import java.util.Map;
  *   <li><b>augmentation</b>: {@link Augment#standard} (random crop from a 2-pixel zero padding,
  *       horizontal flip), run on the loader's worker threads;</li>
  *   <li><b>regularization</b>: decoupled weight decay {@value #WEIGHT_DECAY}, an L2 penalty of
- *       {@value #L2} on the weights (not biases or norms), label smoothing {@value #LABEL_SMOOTHING};</li>
+ *       {@value #L2} on the weights ({@link Regularizer#weightNames}: not biases or norms), label
+ *       smoothing {@value #LABEL_SMOOTHING};</li>
  *   <li><b>ensemble-k</b>: k baseline models from different initializations and data orders,
  *       soft voting (average of probabilities); its extra figure {@code best_member_accuracy};</li>
  *   <li><b>snapshot-ensemble</b>: one baseline run of the same epochs under a cyclic cosine
@@ -219,12 +220,12 @@ public final class GeneralizationExperiment {
                 Map.of("lr", s.lr(), "weight_decay", regularize ? WEIGHT_DECAY : 0.0));
     }
 
-    private static Trainer.Builder trainerFor(boolean regularize) {
+    private Trainer.Builder trainerFor(boolean regularize) {
         Trainer.Builder b = Trainer.builder();
         if (regularize) {
             Losses.CrossEntropyOptions ce = Losses.CrossEntropyOptions.defaults().labelSmoothing(LABEL_SMOOTHING);
             b.loss((logits, target) -> Losses.crossEntropy(logits, target, ce))
-                    .regularizer(Regularizer.none().l2(L2, "*weight"));
+                    .regularizer(Regularizer.none().l2(L2, Regularizer.weightNames(spec.build(new Rng(0)))));
         }
         return b;
     }
