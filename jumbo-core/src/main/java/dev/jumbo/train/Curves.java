@@ -32,22 +32,31 @@ public final class Curves {
     /** The image for {@code rows} (each an epoch's logs); works for zero or one epoch too. */
     public static BufferedImage draw(List<Map<String, Double>> rows, String title) {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
+        Graphics2D g = titled(img, title);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, W, H);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-            FontMetrics fm = g.getFontMetrics();
-            g.drawString(title, (W - fm.stringWidth(title)) / 2, 30);
             panel(g, rows, "Loss", "loss", "val_loss", 0, false);
             panel(g, rows, "Accuracy", "accuracy", "val_accuracy", W / 2, true);
         } finally {
             g.dispose();
         }
         return img;
+    }
+
+    /**
+     * Graphics for a plot on {@code img}: antialiased, a white background and {@code title} centred
+     * at the top (shared by the plots of the training and experiment packages). Dispose it when done.
+     */
+    public static Graphics2D titled(BufferedImage img, String title) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        FontMetrics fm = g.getFontMetrics();
+        g.drawString(title, (img.getWidth() - fm.stringWidth(title)) / 2, 30);
+        return g;
     }
 
     private static void panel(Graphics2D g, List<Map<String, Double>> rows, String name, String trainKey,

@@ -7,7 +7,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,16 +41,8 @@ public final class GeneralizationPlot {
     /** The image for {@code results}. */
     public static BufferedImage draw(List<VariantResult> results, String title) {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
+        Graphics2D g = Curves.titled(img, title);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, W, H);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-            FontMetrics fm = g.getFontMetrics();
-            g.drawString(title, (W - fm.stringWidth(title)) / 2, 30);
             panel(g, results, "Test accuracy (mean \u00b1 std; tick: train accuracy)", 0, BAR,
                     VariantResult::testMean, true);
             panel(g, results, "Train-test gap", W / 2, GAP, VariantResult::gap, false);
