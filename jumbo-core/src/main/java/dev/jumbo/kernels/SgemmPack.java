@@ -1,5 +1,7 @@
 package dev.jumbo.kernels;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Copies blocks of A and B into the panel layouts the register tile streams through.
  *
@@ -69,6 +71,15 @@ final class SgemmPack {
                     for (int p = 0; p < kc; p++) {
                         bp[base + j + p * nr] = 0f;
                     }
+                }
+            } else if (cols == nr) {
+                // A whole panel row is NR = 2 vectors: two vector copies beat a 16- or 32-float arraycopy call.
+                final int l = SgemmKernel.S.length();
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (p0 + p) * ldb + j0 + q;
+                    int dst = base + p * nr;
+                    FloatVector.fromArray(SgemmKernel.S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(SgemmKernel.S, b, src + l).intoArray(bp, dst + l);
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
