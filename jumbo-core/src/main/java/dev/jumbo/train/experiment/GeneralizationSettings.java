@@ -6,8 +6,8 @@ package dev.jumbo.train.experiment;
  * what the variant adds.
  *
  * @param model          zoo model name, e.g. {@code lenet5}
- * @param trainSize      training examples drawn (stratified, per seed) from the training set; 0 or
- *                       less: all of it
+ * @param trainSize      training examples drawn (stratified, per seed) from the training set; 0:
+ *                       all of it
  * @param seeds          seeds per variant (1, 2, ...); mean and std are taken over them
  * @param epochs         epochs per model (a snapshot ensemble spends the same epochs in all)
  * @param batch          batch size
@@ -22,6 +22,10 @@ public record GeneralizationSettings(String model, int trainSize, int seeds, int
     public GeneralizationSettings {
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("generalization: model '" + model + "': expected a zoo model name");
+        }
+        if (trainSize < 0) {
+            throw new IllegalArgumentException("generalization: train size " + trainSize
+                    + ": expected a positive number of examples, or 0 for the whole training set");
         }
         positive("seeds", seeds);
         positive("epochs", epochs);

@@ -86,6 +86,8 @@ class GeneralizationExperimentTest {
         assertThatThrownBy(() -> new GeneralizationExperiment(tiny().withTrainSize(5), train, test))
                 .hasMessageContaining("train size 5").hasMessageContaining("per class");
         assertThatThrownBy(() -> tiny().withSeeds(0)).hasMessageContaining("seeds 0");
+        assertThatThrownBy(() -> tiny().withTrainSize(-5)).hasMessageContaining("train size -5");
+        assertThatThrownBy(() -> tiny().withEpochs(0)).hasMessageContaining("epochs 0");
         assertThatThrownBy(() -> tiny().withLr(-1)).hasMessageContaining("lr -1");
         assertThatThrownBy(() -> new GeneralizationExperiment(tiny(), train, test).run(List.of("dropout"),
                 GeneralizationExperiment.Listener.NONE)).hasMessageContaining("variant 'dropout'");
