@@ -99,7 +99,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (generalizationSize > 0) {
             err.println("jumbo demo: stage " + (++stage) + "/" + stages + ", specializing without overfitting: LeNet-5 on "
                     + generalizationSize + " images, baseline vs augmentation, regularization, ensembles");
-            GeneralizationDemo.Result g = GeneralizationDemo.run(generalizationSize, limit, err);
+            Path gdir = this.out.toAbsolutePath().resolveSibling("demo-generalization");
+            GeneralizationDemo.Result g = GeneralizationDemo.run(generalizationSize, limit, gdir, err);
             if (!json) {
                 ExperimentCommand.Generalization.printTable(out, g.results(), "What each tool buys, LeNet-5 on "
                         + generalizationSize + " Fashion-MNIST images (test: " + g.testSize() + " images)");

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The demo's generalization stage: {@code jumbo experiment generalization} at small settings (one
  * seed, 500 training images, 200 epochs, 3-member ensembles) so it takes about two minutes; the
- * plot goes to {@code runs/demo-generalization/generalization.png}.
+ * plot goes to {@code generalization.png} in the directory given (the demo uses
+ * {@code runs/demo-generalization}, beside its training run).
  */
 final class GeneralizationDemo {
     record Result(List<VariantResult> results, int testSize, Path plot) {}
@@ -28,7 +29,7 @@ final class GeneralizationDemo {
 
     private GeneralizationDemo() {}
 
-    static Result run(int trainSize, int limit, PrintWriter err) throws IOException {
+    static Result run(int trainSize, int limit, Path dir, PrintWriter err) throws IOException {
         GeneralizationSettings s = new GeneralizationSettings("lenet5", trainSize, 1, EPOCHS, 32, 2e-3, 3, 3, 1);
         Dataset train = Datasets.train("fashion-mnist", -1);
         Dataset test = Datasets.test("fashion-mnist", limit > 0 ? Math.min(limit, 2000) : 2000);
@@ -40,7 +41,7 @@ final class GeneralizationDemo {
                         err.flush();
                     }
                 });
-        Path png = Path.of("runs", "demo-generalization", "generalization.png");
+        Path png = dir.resolve("generalization.png");
         java.nio.file.Files.createDirectories(png.getParent());
         GeneralizationPlot.write(png, rs, "lenet5 on " + trainSize + " Fashion-MNIST images, " + EPOCHS + " epochs, 1 seed");
         return new Result(rs, test.size(), png);

@@ -135,7 +135,7 @@ class JumboCliTest {
     @Test
     void demoTrainsTheSpiralNetworkAndReportsTheProfile() throws Exception {
         Run r = run("demo", "--json", "--steps", "150", "--gemm-size", "64", "--probe-seconds", "0.05",
-                "--epochs", "0", "--serve-seconds", "1");
+                "--epochs", "0", "--generalization-size", "0", "--serve-seconds", "1");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
         assertThat(j.get("spiral_first_loss").asDouble()).isBetween(0.9, 1.3); // about ln 3 at the start
@@ -156,12 +156,18 @@ class JumboCliTest {
                 "Fashion-MNIST is not installed; .ci/run installs it");
         Path out = tmp.resolve("demo-run");
         Run r = run("demo", "--json", "--steps", "20", "--gemm-size", "64", "--probe-seconds", "0.05",
-                "--epochs", "1", "--limit", "640", "--out", out.toString(), "--serve-seconds", "0");
+                "--epochs", "1", "--limit", "640", "--out", out.toString(), "--generalization-size", "20",
+                "--serve-seconds", "0");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
         assertThat(j.get("train_epochs").asInt()).isEqualTo(1);
         assertThat(j.get("test_accuracy").asDouble()).isBetween(0.2, 1.0); // 640 images, one epoch: well above chance
         assertThat(out.resolve("metrics.csv")).exists();
         assertThat(out.resolve("curves.png")).exists();
+        // Stage 3 at tiny settings (20 images): every variant reported, the plot beside the training run.
+        assertThat(j.get("generalization_baseline_test_accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(j.get("generalization_ensemble_3_test_accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(j.get("generalization_snapshot_ensemble_gap")).isNotNull();
+        assertThat(tmp.resolve("demo-generalization").resolve("generalization.png")).exists();
     }
 }
