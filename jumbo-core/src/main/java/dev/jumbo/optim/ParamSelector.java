@@ -54,7 +54,15 @@ public record ParamSelector(List<String> globs) {
         return out;
     }
 
+    /** Compiled globs: selection runs on every training step (penalties), so each glob compiles once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Pattern> COMPILED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Pattern regex(String glob) {
+        return COMPILED.computeIfAbsent(glob, ParamSelector::compile);
+    }
+
+    private static Pattern compile(String glob) {
         StringBuilder sb = new StringBuilder();
         for (char c : glob.toCharArray()) {
             switch (c) {
