@@ -231,8 +231,7 @@ public final class GeneralizationExperiment {
     }
 
     private DataLoader loader(Dataset data, long seed, boolean augment) {
-        int[] shape = data.exampleShape();
-        Transform t = augment ? Augment.standard(shape[shape.length - 2], shape[shape.length - 1]) : Transform.identity();
+        Transform t = augment ? Augment.named("standard", data.exampleShape()) : Transform.identity(); // any channel count
         return DataLoader.builder(data).batchSize(s.batch()).shuffle(true).seed(seed).transform(t)
                 .workers(s.workers()).prefetch(4).build();
     }
