@@ -119,7 +119,9 @@ public final class GeneralizationPlot {
                 }
                 g.setColor(Color.BLACK);
                 String s = String.format("%.2f%%", 100 * v);
-                g.drawString(s, cx - fm.stringWidth(s) / 2, Math.min(py, base) - 4 - (accuracy ? 0 : 0));
+                // Above the bar, and above the whisker when there is one.
+                int above = accuracy ? py(Math.min(yMax, v + r.testStd()), yMin, yMax, top, bottom) : py;
+                g.drawString(s, cx - fm.stringWidth(s) / 2, Math.min(Math.min(py, base), above) - 4);
             }
             // Labels end under their bar and rise to the left, so the last one stays inside the image.
             Graphics2D gr = (Graphics2D) g.create();
