@@ -79,6 +79,8 @@ public final class GeneralizationExperiment {
     private final Dataset train;
     private final Dataset test;
     private final ModelSpec spec;
+    /** The model's weights (2+ dimensions), what the L2 penalty covers; the same for every member. */
+    private final String[] weightNames;
 
     /** An experiment on {@code train} (subsampled per seed when the settings say so), tested on {@code test}. */
     public GeneralizationExperiment(GeneralizationSettings settings, Dataset train, Dataset test) {
@@ -86,6 +88,7 @@ public final class GeneralizationExperiment {
         this.train = train;
         this.test = test;
         this.spec = ModelSpec.zoo(settings.model());
+        this.weightNames = Regularizer.weightNames(spec.build(new Rng(0)));
         int[] want = spec.inputShape();
         if (!java.util.Arrays.equals(want, train.exampleShape()) || !java.util.Arrays.equals(want, test.exampleShape())) {
             throw new IllegalArgumentException("generalization: model " + settings.model() + " takes examples of shape "
@@ -225,7 +228,7 @@ public final class GeneralizationExperiment {
         if (regularize) {
             Losses.CrossEntropyOptions ce = Losses.CrossEntropyOptions.defaults().labelSmoothing(LABEL_SMOOTHING);
             b.loss((logits, target) -> Losses.crossEntropy(logits, target, ce))
-                    .regularizer(Regularizer.none().l2(L2, Regularizer.weightNames(spec.build(new Rng(0)))));
+                    .regularizer(Regularizer.none().l2(L2, weightNames));
         }
         return b;
     }
