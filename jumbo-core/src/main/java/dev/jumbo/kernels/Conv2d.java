@@ -1,6 +1,7 @@
 package dev.jumbo.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * NCHW float32 2-d convolution (stride, padding, dilation, groups) as im2col + {@link Sgemm}, and
@@ -35,10 +36,12 @@ public final class Conv2d {
     /**
      * Grad weight (dY x col^T, a product whose depth is the pixels) runs as blocked dot products
      * ({@link ConvGemm#panelDots}) for layers with at most this many output channels per group:
-     * SGEMM must transpose-pack the whole im2col matrix for only that many rows. ResNet's 64 x 576
-     * x 3136: 3.3 ms against 4.4-5.0 ms per image (single thread).
+     * SGEMM must transpose-pack the whole im2col matrix for only that many rows. With 512-bit
+     * vectors, ResNet's 64 x 576 x 3136: 3.3 ms against 4.4-5.0 ms per image (single thread). With
+     * 256-bit vectors SGEMM is the faster one there (5.1-6.4 against 6.0-7.2 ms per image, Zen 3, measured
+     * interleaved in one JVM) and as fast on LeNet conv2, so dots are off.
      */
-    static final int DOTS_COUT = Integer.getInteger("jumbo.conv.dotsCout", 64);
+    static final int DOTS_COUT = Integer.getInteger("jumbo.conv.dotsCout", FloatVector.SPECIES_PREFERRED.length() >= 16 ? 64 : 0);
     /**
      * Fixed image ranges of the backward pass, claimed by whichever thread is free (more than the
      * cores, so a descheduled thread does not hold up the step); a constant, so grad weight is
@@ -51,6 +54,24 @@ public final class Conv2d {
      * the packed kernel at ~22 GFLOP/s (packing and call overhead per image).
      */
     static final int BATCH_COLUMNS = Integer.getInteger("jumbo.conv.batchColumns", 800);
+
+    /**
+     * Large images on the SGEMM path unfold and fold back about this many output pixels (whole
+     * output rows) at a time, so the unfolded block stays in cache instead of a 7.2 MB matrix per
+     * image (ResNet's 3x3 layer, 576 x 3136). Measured on that layer, one thread, interleaved: forward
+     * 14.0-14.3 ms against 16.3-16.8 for whole images, grad input 16.0 against 17.0-17.2 (4 images);
+     * 128 columns (two 56-pixel rows) was slower than whole images, because each product then packs
+     * the weights again for too few columns.
+     */
+    static final int CHUNK_COLUMNS = Integer.getInteger("jumbo.conv.chunkColumns", 512);
+
+    /** Output rows unfolded at a time on the per-image SGEMM path (all of them when small). */
+    static int chunkRows(ConvGeometry g, boolean small) {
+        if (small || g.pointwise()) {
+            return g.oh;
+        }
+        return Math.max(1, Math.min(g.oh, Math.round((float) CHUNK_COLUMNS / g.ow)));
+    }
 
     /** Images unfolded into one matrix on the SGEMM path (1: one image at a time). */
     static int imagesPerBatch(ConvGeometry g, boolean small) {
@@ -80,28 +101,36 @@ public final class Conv2d {
             return;
         }
         // One chunk per image, claimed dynamically: a descheduled thread does not hold up the step.
+        int rows = chunkRows(g, small);
         Parallel.forChunks(g.n, img -> {
-            float[] col = g.pointwise() ? null : scratch(g.kdim * g.pixels);
+            float[] col = g.pointwise() ? null : scratch(g.kdim * rows * g.ow);
             int yBase = yOff + img * outImage;
             for (int c = 0; c < g.cout; c++) {
                 Arrays.fill(y, yBase + c * g.pixels, yBase + (c + 1) * g.pixels, bias == null ? 0f : bias[bOff + c]);
             }
             for (int grp = 0; grp < g.groups; grp++) {
                 int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
-                float[] b = x;
-                int bo = xg;
-                if (col != null) {
-                    Im2col.im2col(g, g.cinG, x, xg, col, 0);
-                    b = col;
-                    bo = 0;
-                }
-                if (small) {
-                    ConvGemm.smallTimesPanel(g.coutG, g.pixels, g.kdim, weight, wOff + grp * g.coutG * g.kdim,
-                            g.kdim, 1, b, bo, y, yBase + grp * g.coutG * g.pixels, true);
-                } else {
-                    Sgemm.sgemm(false, false, g.coutG, g.pixels, g.kdim, 1f,
-                            weight, wOff + grp * g.coutG * g.kdim, g.kdim, b, bo, g.pixels,
-                            1f, y, yBase + grp * g.coutG * g.pixels, g.pixels);
+                int wg = wOff + grp * g.coutG * g.kdim;
+                int yg = yBase + grp * g.coutG * g.pixels;
+                for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
+                    int oy1 = Math.min(g.oh, oy0 + rows);
+                    int cols = (oy1 - oy0) * g.ow;
+                    // y[:, oy0 rows on] += W_g x unfold(rows oy0..oy1); pointwise: x is the unfolding
+                    float[] b = x;
+                    int bo = xg + oy0 * g.ow;
+                    int ldb = g.pixels;
+                    if (col != null) {
+                        Im2col.im2col(g, g.cinG, x, xg, col, 0, cols, oy0, oy1);
+                        b = col;
+                        bo = 0;
+                        ldb = cols;
+                    }
+                    if (small) { // one chunk: the whole image
+                        ConvGemm.smallTimesPanel(g.coutG, g.pixels, g.kdim, weight, wg, g.kdim, 1, b, bo, y, yg, true);
+                    } else {
+                        Sgemm.sgemm(false, false, g.coutG, cols, g.kdim, 1f, weight, wg, g.kdim, b, bo, ldb,
+                                1f, y, yg + oy0 * g.ow, g.pixels);
+                    }
                 }
             }
         });
@@ -170,6 +199,7 @@ public final class Conv2d {
         boolean small = g.coutG <= SMALL_COUT && g.kdim <= SMALL_KDIM;
         int colSize = g.kdim * g.pixels;
         int batch = imagesPerBatch(g, small);
+        int rows = chunkRows(g, small);
         Parallel.forChunks(chunks, chunk -> {
             int from = (int) ((long) g.n * chunk / chunks);
             int to = (int) ((long) g.n * (chunk + 1) / chunks);
@@ -187,8 +217,8 @@ public final class Conv2d {
                 }
                 return;
             }
-            // one buffer: [col | dcol]
-            float[] buf = pointwise ? null : scratch(2 * colSize);
+            // one buffer: [col | dcol of up to `rows` output rows]
+            float[] buf = pointwise ? null : scratch(colSize + g.kdim * rows * g.ow);
             for (int img = from; img < to; img++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
@@ -225,10 +255,14 @@ public final class Conv2d {
                             Sgemm.sgemm(true, false, g.kdim, g.pixels, g.coutG, 1f, weight, wg, g.kdim,
                                     dy, dyg, g.pixels, 0f, dx, dxg, g.pixels);
                         } else {
-                            // dcol [kdim, P] = W_g^T [kdim, coutG] x dY_g [coutG, P], folded into dx
-                            Sgemm.sgemm(true, false, g.kdim, g.pixels, g.coutG, 1f, weight, wg, g.kdim,
-                                    dy, dyg, g.pixels, 0f, buf, colSize, g.pixels);
-                            Im2col.col2im(g, g.cinG, buf, colSize, dx, dxg);
+                            // dcol [kdim, rows] = W_g^T [kdim, coutG] x dY_g [coutG, rows], folded into dx
+                            for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
+                                int oy1 = Math.min(g.oh, oy0 + rows);
+                                int cols = (oy1 - oy0) * g.ow;
+                                Sgemm.sgemm(true, false, g.kdim, cols, g.coutG, 1f, weight, wg, g.kdim,
+                                        dy, dyg + oy0 * g.ow, g.pixels, 0f, buf, colSize, cols);
+                                Im2col.col2im(g, g.cinG, buf, colSize, cols, dx, dxg, oy0, oy1);
+                            }
                         }
                     }
                 }

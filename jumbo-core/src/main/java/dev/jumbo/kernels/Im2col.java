@@ -30,7 +30,17 @@ public final class Im2col {
      * {@code ld} floats apart: several images unfold side by side into one wide matrix.
      */
     public static void im2col(ConvGeometry g, int channels, float[] x, int xOff, float[] col, int colOff, int ld) {
-        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = ld;
+        im2col(g, channels, x, xOff, col, colOff, ld, 0, g.oh);
+    }
+
+    /**
+     * As {@link #im2col(ConvGeometry, int, float[], int, float[], int, int)} for output rows
+     * {@code [oy0, oy1)} only: column {@code (oy - oy0) * ow + ox} of each row of {@code col}. A
+     * large image unfolds a few output rows at a time, so the unfolded block stays in L2.
+     */
+    public static void im2col(ConvGeometry g, int channels, float[] x, int xOff, float[] col, int colOff, int ld,
+                              int oy0, int oy1) {
+        int h = g.h, w = g.w, ow = g.ow, p = ld;
         // rows shorter than a vector are copied with one masked load/store instead of arraycopy
         boolean shortRows = g.sw == 1 && ow <= S.length();
         int row = 0;
@@ -44,12 +54,12 @@ public final class Im2col {
                     int lo = ix0 >= 0 ? 0 : Math.min(ow, ceilDiv(-ix0, g.sw));
                     int hi = w - ix0 <= 0 ? lo : Math.max(lo, Math.min(ow, ceilDiv(w - ix0, g.sw)));
                     if (g.sw == 1 && g.sh == 1 && ow == w && hi > lo && !shortRows) {
-                        shiftedCopy(g, ky, lo, hi, x, plane + ix0, col, dst);
+                        shiftedCopy(g, ky, lo, hi, x, plane + ix0, col, dst, oy0, oy1);
                         continue;
                     }
                     VectorMask<Float> store = shortRows ? S.indexInRange(0, ow) : null;
                     VectorMask<Float> load = shortRows ? S.indexInRange(0, hi).andNot(S.indexInRange(0, lo)) : null;
-                    for (int oy = 0; oy < oh; oy++, dst += ow) {
+                    for (int oy = oy0; oy < oy1; oy++, dst += ow) {
                         int iy = oy * g.sh - g.ph + ky * g.dh;
                         if (iy < 0 || iy >= h) {
                             Arrays.fill(col, dst, dst + ow, 0f);
@@ -65,7 +75,7 @@ public final class Im2col {
                             Arrays.fill(col, dst, dst + lo, 0f);
                         }
                         if (g.sw == 1) {
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                            copyRow(x, src + lo, col, dst + lo, hi - lo);
                         } else {
                             for (int ox = lo; ox < hi; ox++) {
                                 col[dst + ox] = x[src + ox * g.sw];
@@ -87,11 +97,21 @@ public final class Im2col {
 
     /** As {@link #col2im(ConvGeometry, int, float[], int, float[], int)}, with col rows {@code ld} apart. */
     public static void col2im(ConvGeometry g, int channels, float[] col, int colOff, int ld, float[] dx, int dxOff) {
+        col2im(g, channels, col, colOff, ld, dx, dxOff, 0, g.oh);
+    }
+
+    /**
+     * As {@link #col2im(ConvGeometry, int, float[], int, int, float[], int)} for the output rows
+     * {@code [oy0, oy1)} that {@code col} holds (laid out as {@link #im2col(ConvGeometry, int,
+     * float[], int, float[], int, int, int, int)} writes them).
+     */
+    public static void col2im(ConvGeometry g, int channels, float[] col, int colOff, int ld, float[] dx, int dxOff,
+                              int oy0, int oy1) {
         if (g.sw == 1 && g.w <= S.length() && g.ow <= S.length()) {
-            col2imShortRows(g, channels, col, colOff, ld, dx, dxOff);
+            col2imShortRows(g, channels, col, colOff, ld, dx, dxOff, oy0, oy1);
             return;
         }
-        int h = g.h, w = g.w, oh = g.oh, ow = g.ow, p = ld;
+        int h = g.h, w = g.w, ow = g.ow, p = ld;
         int row = 0;
         for (int c = 0; c < channels; c++) {
             int plane = dxOff + c * h * w;
@@ -101,13 +121,13 @@ public final class Im2col {
                     int ix0 = kx * g.dw - g.pw;
                     int lo = ix0 >= 0 ? 0 : Math.min(ow, ceilDiv(-ix0, g.sw));
                     int hi = w - ix0 <= 0 ? lo : Math.max(lo, Math.min(ow, ceilDiv(w - ix0, g.sw)));
-                    for (int oy = 0; oy < oh; oy++) {
+                    for (int oy = oy0; oy < oy1; oy++) {
                         int iy = oy * g.sh - g.ph + ky * g.dh;
                         if (iy < 0 || iy >= h) {
                             continue;
                         }
                         int dst = plane + iy * w + ix0;
-                        int src = srcRow + oy * ow;
+                        int src = srcRow + (oy - oy0) * ow;
                         if (g.sw == 1) {
                             addRow(col, src + lo, dx, dst + lo, hi - lo);
                         } else {
@@ -128,8 +148,8 @@ public final class Im2col {
      * image, store-forwarding stalls.)
      */
     private static void col2imShortRows(ConvGeometry g, int channels, float[] col, int colOff, int ld,
-                                        float[] dx, int dxOff) {
-        int h = g.h, w = g.w, oh = g.oh, ow = g.ow;
+                                        float[] dx, int dxOff, int oy0, int oy1) {
+        int h = g.h, w = g.w, ow = g.ow;
         VectorMask<Float> rowMask = S.indexInRange(0, w);
         for (int c = 0; c < channels; c++) {
             int plane = dxOff + c * h * w;
@@ -137,10 +157,10 @@ public final class Im2col {
                 FloatVector acc = FloatVector.fromArray(S, dx, plane + iy * w, rowMask);
                 for (int ky = 0; ky < g.kh; ky++) {
                     int t = iy + g.ph - ky * g.dh;
-                    if (t < 0 || t % g.sh != 0 || t / g.sh >= oh) {
+                    if (t < 0 || t % g.sh != 0 || t / g.sh < oy0 || t / g.sh >= oy1) {
                         continue;
                     }
-                    int rowBase = colOff + (c * g.kh + ky) * g.kw * ld + (t / g.sh) * ow;
+                    int rowBase = colOff + (c * g.kh + ky) * g.kw * ld + (t / g.sh - oy0) * ow;
                     for (int kx = 0; kx < g.kw; kx++) {
                         int ix0 = kx * g.dw - g.pw;
                         // input column j takes output column j - ix0 when that lies in [0, ow)
@@ -160,21 +180,23 @@ public final class Im2col {
      * columns outside [lo, hi) picked up neighbours' pixels and are cleared.
      */
     private static void shiftedCopy(ConvGeometry g, int ky, int lo, int hi, float[] x, int planeShifted,
-                                    float[] col, int dst) {
+                                    float[] col, int dst, int first, int end) {
         int ow = g.ow;
         int shiftY = ky * g.dh - g.ph;
-        int oy0 = Math.min(g.oh, Math.max(0, -shiftY));
-        int oy1 = Math.max(oy0, Math.min(g.oh, g.h - shiftY));
-        Arrays.fill(col, dst, dst + oy0 * ow, 0f);
-        Arrays.fill(col, dst + oy1 * ow, dst + g.oh * ow, 0f);
+        // output rows [oy0, oy1) of [first, end) read inside the image; dst holds row first
+        int oy0 = Math.min(end, Math.max(first, -shiftY));
+        int oy1 = Math.max(oy0, Math.min(end, g.h - shiftY));
+        int base = dst - first * ow;
+        Arrays.fill(col, dst, base + oy0 * ow, 0f);
+        Arrays.fill(col, base + oy1 * ow, base + end * ow, 0f);
         if (oy1 == oy0) {
             return;
         }
         int from = oy0 * ow + lo;
         int to = (oy1 - 1) * ow + hi;
-        System.arraycopy(x, planeShifted + shiftY * g.w + from, col, dst + from, to - from);
+        System.arraycopy(x, planeShifted + shiftY * g.w + from, col, base + from, to - from);
         for (int oy = oy0; oy < oy1; oy++) {
-            int r = dst + oy * ow;
+            int r = base + oy * ow;
             for (int ox = 0; ox < lo; ox++) {
                 col[r + ox] = 0f;
             }
@@ -184,17 +206,35 @@ public final class Im2col {
         }
     }
 
-    /** dst[dOff .. dOff+len) += src[sOff .. sOff+len), vectorized. */
+    /**
+     * dst[dOff .. dOff+len) = src[sOff .. sOff+len). Rows of one to a few vectors (LeNet conv2's 10
+     * floats with 8-lane vectors) are vector copies whose last vector overlaps the one before it
+     * instead of an {@code arraycopy} call per row; shorter rows are copied in scalar.
+     */
+    private static void copyRow(float[] src, int sOff, float[] dst, int dOff, int len) {
+        int l = S.length();
+        if (len < l || len > 4 * l) {
+            System.arraycopy(src, sOff, dst, dOff, len);
+            return;
+        }
+        for (int i = 0; i < len - l; i += l) {
+            FloatVector.fromArray(S, src, sOff + i).intoArray(dst, dOff + i);
+        }
+        FloatVector.fromArray(S, src, sOff + len - l).intoArray(dst, dOff + len - l);
+    }
+
+    /**
+     * dst[dOff .. dOff+len) += src[sOff .. sOff+len): full vectors, then the tail in scalar (a
+     * masked tail cost more than the rest of a 10-float row with 8-lane vectors).
+     */
     private static void addRow(float[] src, int sOff, float[] dst, int dOff, int len) {
         int l = S.length();
         int i = 0;
         for (; i + l <= len; i += l) {
             FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
         }
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            FloatVector.fromArray(S, dst, dOff + i, m).add(FloatVector.fromArray(S, src, sOff + i, m))
-                    .intoArray(dst, dOff + i, m);
+        for (; i < len; i++) {
+            dst[dOff + i] += src[sOff + i];
         }
     }
 

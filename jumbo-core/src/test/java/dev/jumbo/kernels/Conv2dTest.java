@@ -36,6 +36,10 @@ class Conv2dTest {
         // Conv2d.DOTS_COUT channels, SGEMM above), 17 pixels per row (col2im across vector lanes)
         "2, 3, 30, 17, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1",
         "1, 2, 29, 23, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+        // unfolded Conv2d.CHUNK_COLUMNS output pixels at a time, last chunk partial: a "valid"
+        // convolution (general unfolding) and a strided one
+        "1, 3, 45, 30, 20, 5, 3, 1, 1, 0, 0, 1, 1, 1",
+        "2, 4, 50, 41, 18, 3, 3, 2, 2, 1, 1, 1, 1, 1",
     })
     void forwardAndBackwardMatchNaiveReference(int n, int cin, int h, int w, int cout, int kh, int kw, int sh,
                                                int sw, int ph, int pw, int dh, int dw, int groups) {
