@@ -53,6 +53,11 @@ public final class GemmBench implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as a JSON array on the last stdout line.")
     boolean json;
 
+    @Option(names = "--openblas-core", description = "OpenBLAS kernel: best (AVX-512 where the CPU has it, overriding "
+            + "OPENBLAS_CORETYPE), env (OPENBLAS_CORETYPE or OpenBLAS's detection), or a core name such as Haswell. "
+            + "Default: ${DEFAULT-VALUE}.")
+    String openblasCore = "best";
+
     private PairedTimer timer;
 
     @Override
@@ -70,6 +75,7 @@ public final class GemmBench implements Callable<Integer> {
             }
         }
         timer = new PairedTimer(minTime, idleBusy, idleWait);
+        System.err.println("gemm: OpenBLAS core: " + OpenBlasCore.choose(openblasCore));
         warmUp();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int t : threads) {

@@ -1,7 +1,6 @@
 package dev.jumbo.kernels;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * NCHW float32 2-d convolution (stride, padding, dilation, groups) as im2col + {@link Sgemm}, and
@@ -35,13 +34,14 @@ public final class Conv2d {
     static final int SMALL_KDIM = Integer.getInteger("jumbo.conv.smallKdim", 64);
     /**
      * Grad weight (dY x col^T, a product whose depth is the pixels) runs as blocked dot products
-     * ({@link ConvGemm#panelDots}) for layers with at most this many output channels per group:
-     * SGEMM must transpose-pack the whole im2col matrix for only that many rows. With 512-bit
-     * vectors, ResNet's 64 x 576 x 3136: 3.3 ms against 4.4-5.0 ms per image (single thread). With
-     * 256-bit vectors SGEMM is the faster one there (5.1-6.4 against 6.0-7.2 ms per image, Zen 3, measured
-     * interleaved in one JVM) and as fast on LeNet conv2, so dots are off.
+     * ({@link ConvGemm#panelDots}) for layers with at most this many output channels per group
+     * (besides the small layers above, which always use them), else on SGEMM. Off by default: with
+     * images unfolded in chunks of rows ({@link #CHUNK_COLUMNS}), each chunk's dots pay their
+     * horizontal sums again, and SGEMM won on ResNet's 64 x 576 x 3136 layer on both vector widths
+     * (512-bit, batch 32, two threads: backward 74-77 ms against 106-117 ms with dots; 256-bit: 5.1-6.4
+     * against 6.0-7.2 ms per image, one thread) and tied on LeNet conv2.
      */
-    static final int DOTS_COUT = Integer.getInteger("jumbo.conv.dotsCout", FloatVector.SPECIES_PREFERRED.length() >= 16 ? 64 : 0);
+    static final int DOTS_COUT = Integer.getInteger("jumbo.conv.dotsCout", 0);
     /**
      * Fixed image ranges of the backward pass, claimed by whichever thread is free (more than the
      * cores, so a descheduled thread does not hold up the step); a constant, so grad weight is
@@ -197,7 +197,6 @@ public final class Conv2d {
         float[][] partial = dw == null ? null : new float[chunks][];
         boolean pointwise = g.pointwise();
         boolean small = g.coutG <= SMALL_COUT && g.kdim <= SMALL_KDIM;
-        int colSize = g.kdim * g.pixels;
         int batch = imagesPerBatch(g, small);
         int rows = chunkRows(g, small);
         Parallel.forChunks(chunks, chunk -> {
@@ -217,52 +216,38 @@ public final class Conv2d {
                 }
                 return;
             }
-            // one buffer: [col | dcol of up to `rows` output rows]
-            float[] buf = pointwise ? null : scratch(colSize + g.kdim * rows * g.ow);
+            // one buffer: [col | dcol], each of up to `rows` output rows
+            int half = g.kdim * rows * g.ow;
+            float[] buf = pointwise ? null : scratch(2 * half);
             for (int img = from; img < to; img++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
                     int dyg = dyOff + img * outImage + grp * g.coutG * g.pixels;
                     int wg = wOff + grp * g.coutG * g.kdim;
-                    if (pw != null) {
-                        float[] b = x;
-                        int bo = xg;
-                        if (!pointwise) {
-                            Im2col.im2col(g, g.cinG, x, xg, buf, 0);
-                            b = buf;
-                            bo = 0;
+                    int dxg = img * inImage + grp * g.cinG * g.h * g.w;
+                    for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
+                        int oy1 = Math.min(g.oh, oy0 + rows);
+                        int cols = (oy1 - oy0) * g.ow;
+                        int p0 = oy0 * g.ow;
+                        if (pw != null) {
+                            weightGradChunk(g, small, x, xg, dy, dyg, buf, oy0, oy1, pw, grp * g.coutG * g.kdim);
                         }
-                        // dW_g [coutG, kdim] += dY_g [coutG, P] x col^T [P, kdim]
-                        if (small || g.coutG <= DOTS_COUT) {
-                            ConvGemm.panelDots(g.coutG, g.kdim, g.pixels, dy, dyg, b, bo, pw, grp * g.coutG * g.kdim);
-                        } else {
-                            Sgemm.sgemm(false, true, g.coutG, g.kdim, g.pixels, 1f, dy, dyg, g.pixels,
-                                    b, bo, g.pixels, 1f, pw, grp * g.coutG * g.kdim, g.kdim);
+                        if (dx == null) {
+                            continue;
                         }
-                    }
-                    if (dx != null) {
-                        int dxg = img * inImage + grp * g.cinG * g.h * g.w;
-                        if (small) {
-                            // dX (or dcol) [kdim, P] = W_g^T [kdim, coutG] x dY_g [coutG, P]
-                            float[] dst = pointwise ? dx : buf;
-                            int dOff = pointwise ? dxg : colSize;
+                        // dX (pointwise) or dcol [kdim, cols] = W_g^T [kdim, coutG] x dY_g [coutG, cols]
+                        float[] dst = pointwise ? dx : buf;
+                        int dOff = pointwise ? dxg + p0 : half;
+                        int ldd = pointwise ? g.pixels : cols;
+                        if (small) { // one chunk: the whole image
                             ConvGemm.smallTimesPanel(g.kdim, g.pixels, g.coutG, weight, wg, 1, g.kdim, dy, dyg,
                                     dst, dOff, false);
-                            if (!pointwise) {
-                                Im2col.col2im(g, g.cinG, buf, colSize, dx, dxg);
-                            }
-                        } else if (pointwise) {
-                            Sgemm.sgemm(true, false, g.kdim, g.pixels, g.coutG, 1f, weight, wg, g.kdim,
-                                    dy, dyg, g.pixels, 0f, dx, dxg, g.pixels);
                         } else {
-                            // dcol [kdim, rows] = W_g^T [kdim, coutG] x dY_g [coutG, rows], folded into dx
-                            for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
-                                int oy1 = Math.min(g.oh, oy0 + rows);
-                                int cols = (oy1 - oy0) * g.ow;
-                                Sgemm.sgemm(true, false, g.kdim, cols, g.coutG, 1f, weight, wg, g.kdim,
-                                        dy, dyg + oy0 * g.ow, g.pixels, 0f, buf, colSize, cols);
-                                Im2col.col2im(g, g.cinG, buf, colSize, cols, dx, dxg, oy0, oy1);
-                            }
+                            Sgemm.sgemm(true, false, g.kdim, cols, g.coutG, 1f, weight, wg, g.kdim,
+                                    dy, dyg + p0, g.pixels, 0f, dst, dOff, ldd);
+                        }
+                        if (!pointwise) {
+                            Im2col.col2im(g, g.cinG, buf, half, cols, dx, dxg, oy0, oy1);
                         }
                     }
                 }
@@ -275,6 +260,32 @@ public final class Conv2d {
                     dw[i] += p[i];
                 }
             }
+        }
+    }
+
+    /**
+     * pw += dY_g[:, rows oy0..oy1] x unfold(rows oy0..oy1)^T: one chunk of one image's weight
+     * gradient; the chunk is unfolded into {@code buf} (pointwise layers read x directly).
+     */
+    private static void weightGradChunk(ConvGeometry g, boolean small, float[] x, int xg, float[] dy, int dyg,
+                                        float[] buf, int oy0, int oy1, float[] pw, int pwOff) {
+        int cols = (oy1 - oy0) * g.ow;
+        int p0 = oy0 * g.ow;
+        float[] b = x;
+        int bo = xg + p0;
+        int ldb = g.pixels;
+        if (!g.pointwise()) {
+            Im2col.im2col(g, g.cinG, x, xg, buf, 0, cols, oy0, oy1);
+            b = buf;
+            bo = 0;
+            ldb = cols;
+        }
+        // dW_g [coutG, kdim] += dY_g [coutG, cols] x col^T [cols, kdim]
+        if (small || g.coutG <= DOTS_COUT) {
+            ConvGemm.panelDots(g.coutG, g.kdim, cols, dy, dyg + p0, g.pixels, b, bo, ldb, pw, pwOff);
+        } else {
+            Sgemm.sgemm(false, true, g.coutG, g.kdim, cols, 1f, dy, dyg + p0, g.pixels, b, bo, ldb,
+                    1f, pw, pwOff, g.kdim);
         }
     }
 
@@ -305,7 +316,7 @@ public final class Conv2d {
                 }
                 // dW_g [coutG, kdim] += dY_g [coutG, cols] x col^T [cols, kdim]
                 if (g.coutG <= DOTS_COUT) {
-                    ConvGemm.panelDots(g.coutG, g.kdim, cols, buf, dyb, buf, 0, pw, grp * g.coutG * g.kdim);
+                    ConvGemm.panelDots(g.coutG, g.kdim, cols, buf, dyb, cols, buf, 0, cols, pw, grp * g.coutG * g.kdim);
                 } else {
                     Sgemm.sgemm(false, true, g.coutG, g.kdim, cols, 1f, buf, dyb, cols, buf, 0, cols,
                             1f, pw, grp * g.coutG * g.kdim, g.kdim);
