@@ -43,6 +43,13 @@ public final class Conv2d {
      */
     static final int DOTS_COUT = Integer.getInteger("jumbo.conv.dotsCout", 0);
     /**
+     * Grad weight of layers whose input channels per group fill whole SGEMM panels (e.g. 32, 64,
+     * 128 channels) packs its B panels straight from a channels-last copy of each image
+     * ({@link ChannelsLastPanels}) instead of unfolding the image and gathering the transpose.
+     * {@code -Djumbo.conv.channelsLast=false} turns it off (for comparisons).
+     */
+    static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("jumbo.conv.channelsLast"));
+    /**
      * Fixed image ranges of the backward pass, claimed by whichever thread is free (more than the
      * cores, so a descheduled thread does not hold up the step); a constant, so grad weight is
      * bit-identical for any thread count.
@@ -216,21 +223,36 @@ public final class Conv2d {
                 }
                 return;
             }
-            // one buffer: [col | dcol], each of up to `rows` output rows
+            // grad weight straight from a channels-last copy of the image, tap-major (see
+            // ChannelsLastPanels), summed over this chunk's images, then put in the weight's order
+            boolean channelsLast = pw != null && !small && g.coutG > DOTS_COUT && CHANNELS_LAST
+                    && ChannelsLastPanels.applies(g);
+            float[] tapMajor = channelsLast ? new float[wSize] : null;
+            // one buffer: [col | dcol], each of up to `rows` output rows, then the channels-last image
             int half = g.kdim * rows * g.ow;
-            float[] buf = pointwise ? null : scratch(2 * half);
+            int xtOff = 2 * half;
+            float[] buf = pointwise ? null : scratch(xtOff + (channelsLast ? g.cinG * g.h * g.w : 0));
             for (int img = from; img < to; img++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
                     int dyg = dyOff + img * outImage + grp * g.coutG * g.pixels;
                     int wg = wOff + grp * g.coutG * g.kdim;
                     int dxg = img * inImage + grp * g.cinG * g.h * g.w;
+                    int pwOff = grp * g.coutG * g.kdim;
+                    if (channelsLast) {
+                        ChannelsLastPanels.toChannelsLast(g, x, xg, buf, xtOff);
+                    }
                     for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
                         int oy1 = Math.min(g.oh, oy0 + rows);
                         int cols = (oy1 - oy0) * g.ow;
                         int p0 = oy0 * g.ow;
-                        if (pw != null) {
-                            weightGradChunk(g, small, x, xg, dy, dyg, buf, oy0, oy1, pw, grp * g.coutG * g.kdim);
+                        if (channelsLast) {
+                            // dW_g' [coutG, kdim tap-major] += dY_g [coutG, cols] x unfold^T [cols, kdim]
+                            SgemmBlocked.multiply(false, cols, 1f, dy, dyg + p0, g.pixels,
+                                    (pp, jb, kc, nc, bp) -> ChannelsLastPanels.pack(g, buf, xtOff, p0 + pp, jb, kc, nc, bp),
+                                    tapMajor, pwOff, g.kdim, 0, g.coutG, 0, g.kdim);
+                        } else if (pw != null) {
+                            weightGradChunk(g, small, x, xg, dy, dyg, buf, oy0, oy1, pw, pwOff);
                         }
                         if (dx == null) {
                             continue;
@@ -250,6 +272,12 @@ public final class Conv2d {
                             Im2col.col2im(g, g.cinG, buf, half, cols, dx, dxg, oy0, oy1);
                         }
                     }
+                }
+            }
+            if (channelsLast) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    int off = grp * g.coutG * g.kdim;
+                    ChannelsLastPanels.addTapMajor(g, tapMajor, off, pw, off);
                 }
             }
         });

@@ -59,6 +59,12 @@ final class SgemmBlocked {
         final float[] edge = new float[SgemmKernel.MR * SgemmKernel.NR];
     }
 
+    /** Fills packed B panels: op(B) depths {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} in {@link SgemmPack#packB}'s layout. */
+    @FunctionalInterface
+    interface BPanels {
+        void pack(int p0, int j0, int kc, int nc, float[] bp);
+    }
+
     /**
      * Adds {@code alpha * op(A) * op(B)} into rows {@code [i0, i1)} and columns {@code [j0, j1)} of C.
      * The k-order of every element's sum is independent of the row/column range, so any partition
@@ -66,6 +72,18 @@ final class SgemmBlocked {
      */
     static void multiply(boolean transA, boolean transB, int k, float alpha,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
+        multiply(transA, k, alpha, a, aOff, lda,
+                (p0, jb, kc, nc, bp) -> SgemmPack.packB(transB, b, bOff, ldb, p0, jb, kc, nc, bp),
+                c, cOff, ldc, i0, i1, j0, j1);
+    }
+
+    /**
+     * {@link #multiply(boolean, boolean, int, float, float[], int, int, float[], int, int, float[], int, int, int, int, int, int)}
+     * with B supplied as packed panels: for kernels whose B is cheaper to pack from its source than
+     * to materialize (conv2d's weight gradient, {@link ChannelsLastPanels}). Runs on the calling thread.
+     */
+    static void multiply(boolean transA, int k, float alpha, float[] a, int aOff, int lda, BPanels b,
                          float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
         final int mr = SgemmKernel.MR;
         final int nr = SgemmKernel.NR;
@@ -78,7 +96,7 @@ final class SgemmBlocked {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += depth) {
                 int kc = Math.min(depth, k - pc);
-                SgemmPack.packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                b.pack(pc, jc, kc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     SgemmPack.packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);

@@ -40,6 +40,12 @@ class Conv2dTest {
         // convolution (general unfolding) and a strided one
         "1, 3, 45, 30, 20, 5, 3, 1, 1, 0, 0, 1, 1, 1",
         "2, 4, 50, 41, 18, 3, 3, 2, 2, 1, 1, 1, 1, 1",
+        // input channels per group a multiple of the SGEMM panel width (16 or 32): grad weight
+        // packed from a channels-last copy of the image (ChannelsLastPanels), also grouped, strided,
+        // dilated, with a rectangular kernel and uneven padding, in row chunks
+        "2, 32, 22, 22, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+        "1, 64, 45, 45, 40, 3, 3, 2, 2, 2, 2, 2, 2, 2",
+        "1, 32, 30, 26, 24, 3, 5, 1, 1, 0, 2, 1, 1, 1",
     })
     void forwardAndBackwardMatchNaiveReference(int n, int cin, int h, int w, int cout, int kh, int kw, int sh,
                                                int sw, int ph, int pw, int dh, int dw, int groups) {
