@@ -20,11 +20,9 @@ final class SgemmPack {
 
     private static final int L = SgemmKernel.S.length();
     /**
-     * Strided copies into panels (rows of A, columns of a transposed B) use vector scatters and
-     * gathers where the CPU has both (AVX-512; AVX2 has no scatter, and the Vector API would emulate
-     * it lane by lane). On a Zen 5 core this took packing A from 0.45 to about 0.3 ns per element;
-     * the transposed B of conv2d's grad weight (dY x col^T) had been a sixth of ResNet's 3x3 layer
-     * step.
+     * Strided copies into partial panels (rows of A, columns of a transposed B) use vector scatters
+     * where the CPU has them (AVX-512; AVX2 has none, and the Vector API would emulate them lane by
+     * lane): 0.30 against 0.45 ns per element on a Zen 5 core. Full panels use {@link #transposeInto}.
      */
     private static final boolean STRIDED = L >= 16;
     /** Lane q goes to q * MR: one row of A scattered down its panel's depth. */
@@ -40,8 +38,11 @@ final class SgemmPack {
         return map;
     }
 
+    /** 16 x 16 register transposes ({@link #transposeInto}): 16-lane vectors and 12-row A panels. */
+    private static final boolean TRANSPOSE16 = L == 16 && SgemmKernel.MR == 12 && SgemmKernel.NR == 32;
+
     /**
-     * Index vectors of {@link #packPanelTransposed}'s four shuffle stages: stage s swaps the
+     * Index vectors of {@link #transposeInto}'s four shuffle stages: stage s swaps the
      * off-diagonal b x b blocks (b = 8, 4, 2, 1) of every 2b x 2b block of a 16 x 16 tile, taking
      * lanes from the concatenation of two rows (indices 16.. are the second row).
      */
@@ -59,15 +60,18 @@ final class SgemmPack {
     }
 
     /**
-     * Packs one full 12-row panel of a row-major A, 16 depths at a time: the 12 rows' next 16
-     * values (and 4 zero rows) form a 16 x 16 tile, transposed in registers with four stages of
-     * two-vector shuffles, and each transposed row (one depth's 12 values) is stored with a 12-lane
-     * mask. 0.10 ns per element on a Zen 5 core, against 0.30 for scattering each row down the
-     * panel and 0.32 for scalar copies (A was 11% of a one-thread n = 256 product). 512-bit
-     * vectors and MR = 12 only; the depth tail is copied in scalar.
+     * {@code out[dst + p*outStride + i] = x[src + i*ld + p]} for {@code i < rows} (12 or 16) and
+     * {@code p < kc}: 16 depths at a time, the rows' next 16 values (zero rows up to 16) form a
+     * 16 x 16 tile, transposed in registers with four stages of two-vector shuffles, and each
+     * transposed row (one depth's values) is stored with a {@code rows}-lane mask; the depth tail is
+     * copied in scalar. Packs a full 12-row panel of a row-major A (outStride MR) or half of a full
+     * panel of a transposed B (16 rows, outStride NR). 0.10 ns per element on a Zen 5 core, against
+     * 0.30 for scattering each row down the panel and 0.32 for scalar copies (packing A was 11% of a
+     * one-thread n = 256 product). 512-bit vectors only.
      */
-    private static void packPanelTransposed(float[] a, int src, int lda, int kc, float[] ap, int dst) {
-        VectorMask<Float> twelve = SgemmKernel.S.indexInRange(0, 12);
+    private static void transposeInto(float[] x, int src, int ld, int rows, int kc, float[] out, int dst,
+                                      int outStride) {
+        VectorMask<Float> lanes = SgemmKernel.S.indexInRange(0, rows);
         FloatVector lo0 = FloatVector.fromArray(SgemmKernel.S, SWAP_LO[0], 0);
         FloatVector hi0 = FloatVector.fromArray(SgemmKernel.S, SWAP_HI[0], 0);
         FloatVector lo1 = FloatVector.fromArray(SgemmKernel.S, SWAP_LO[1], 0);
@@ -79,18 +83,22 @@ final class SgemmPack {
         FloatVector zero = FloatVector.zero(SgemmKernel.S);
         int full = kc / 16 * 16;
         for (int k0 = 0; k0 < full; k0 += 16) {
-            FloatVector r0 = FloatVector.fromArray(SgemmKernel.S, a, src + 0 * lda + k0);
-            FloatVector r1 = FloatVector.fromArray(SgemmKernel.S, a, src + 1 * lda + k0);
-            FloatVector r2 = FloatVector.fromArray(SgemmKernel.S, a, src + 2 * lda + k0);
-            FloatVector r3 = FloatVector.fromArray(SgemmKernel.S, a, src + 3 * lda + k0);
-            FloatVector r4 = FloatVector.fromArray(SgemmKernel.S, a, src + 4 * lda + k0);
-            FloatVector r5 = FloatVector.fromArray(SgemmKernel.S, a, src + 5 * lda + k0);
-            FloatVector r6 = FloatVector.fromArray(SgemmKernel.S, a, src + 6 * lda + k0);
-            FloatVector r7 = FloatVector.fromArray(SgemmKernel.S, a, src + 7 * lda + k0);
-            FloatVector r8 = FloatVector.fromArray(SgemmKernel.S, a, src + 8 * lda + k0);
-            FloatVector r9 = FloatVector.fromArray(SgemmKernel.S, a, src + 9 * lda + k0);
-            FloatVector r10 = FloatVector.fromArray(SgemmKernel.S, a, src + 10 * lda + k0);
-            FloatVector r11 = FloatVector.fromArray(SgemmKernel.S, a, src + 11 * lda + k0);
+            FloatVector r0 = FloatVector.fromArray(SgemmKernel.S, x, src + 0 * ld + k0);
+            FloatVector r1 = FloatVector.fromArray(SgemmKernel.S, x, src + 1 * ld + k0);
+            FloatVector r2 = FloatVector.fromArray(SgemmKernel.S, x, src + 2 * ld + k0);
+            FloatVector r3 = FloatVector.fromArray(SgemmKernel.S, x, src + 3 * ld + k0);
+            FloatVector r4 = FloatVector.fromArray(SgemmKernel.S, x, src + 4 * ld + k0);
+            FloatVector r5 = FloatVector.fromArray(SgemmKernel.S, x, src + 5 * ld + k0);
+            FloatVector r6 = FloatVector.fromArray(SgemmKernel.S, x, src + 6 * ld + k0);
+            FloatVector r7 = FloatVector.fromArray(SgemmKernel.S, x, src + 7 * ld + k0);
+            FloatVector r8 = FloatVector.fromArray(SgemmKernel.S, x, src + 8 * ld + k0);
+            FloatVector r9 = FloatVector.fromArray(SgemmKernel.S, x, src + 9 * ld + k0);
+            FloatVector r10 = FloatVector.fromArray(SgemmKernel.S, x, src + 10 * ld + k0);
+            FloatVector r11 = FloatVector.fromArray(SgemmKernel.S, x, src + 11 * ld + k0);
+            FloatVector r12 = rows > 12 ? FloatVector.fromArray(SgemmKernel.S, x, src + 12 * ld + k0) : zero;
+            FloatVector r13 = rows > 12 ? FloatVector.fromArray(SgemmKernel.S, x, src + 13 * ld + k0) : zero;
+            FloatVector r14 = rows > 12 ? FloatVector.fromArray(SgemmKernel.S, x, src + 14 * ld + k0) : zero;
+            FloatVector r15 = rows > 12 ? FloatVector.fromArray(SgemmKernel.S, x, src + 15 * ld + k0) : zero;
             FloatVector s0_0 = lo0.selectFrom(r0, r8);
             FloatVector s0_8 = hi0.selectFrom(r0, r8);
             FloatVector s0_1 = lo0.selectFrom(r1, r9);
@@ -99,14 +107,14 @@ final class SgemmPack {
             FloatVector s0_10 = hi0.selectFrom(r2, r10);
             FloatVector s0_3 = lo0.selectFrom(r3, r11);
             FloatVector s0_11 = hi0.selectFrom(r3, r11);
-            FloatVector s0_4 = lo0.selectFrom(r4, zero);
-            FloatVector s0_12 = hi0.selectFrom(r4, zero);
-            FloatVector s0_5 = lo0.selectFrom(r5, zero);
-            FloatVector s0_13 = hi0.selectFrom(r5, zero);
-            FloatVector s0_6 = lo0.selectFrom(r6, zero);
-            FloatVector s0_14 = hi0.selectFrom(r6, zero);
-            FloatVector s0_7 = lo0.selectFrom(r7, zero);
-            FloatVector s0_15 = hi0.selectFrom(r7, zero);
+            FloatVector s0_4 = lo0.selectFrom(r4, r12);
+            FloatVector s0_12 = hi0.selectFrom(r4, r12);
+            FloatVector s0_5 = lo0.selectFrom(r5, r13);
+            FloatVector s0_13 = hi0.selectFrom(r5, r13);
+            FloatVector s0_6 = lo0.selectFrom(r6, r14);
+            FloatVector s0_14 = hi0.selectFrom(r6, r14);
+            FloatVector s0_7 = lo0.selectFrom(r7, r15);
+            FloatVector s0_15 = hi0.selectFrom(r7, r15);
             FloatVector s1_0 = lo1.selectFrom(s0_0, s0_4);
             FloatVector s1_4 = hi1.selectFrom(s0_0, s0_4);
             FloatVector s1_1 = lo1.selectFrom(s0_1, s0_5);
@@ -155,43 +163,27 @@ final class SgemmPack {
             FloatVector s3_13 = hi3.selectFrom(s2_12, s2_13);
             FloatVector s3_14 = lo3.selectFrom(s2_14, s2_15);
             FloatVector s3_15 = hi3.selectFrom(s2_14, s2_15);
-            s3_0.intoArray(ap, dst + (k0 + 0) * 12, twelve);
-            s3_1.intoArray(ap, dst + (k0 + 1) * 12, twelve);
-            s3_2.intoArray(ap, dst + (k0 + 2) * 12, twelve);
-            s3_3.intoArray(ap, dst + (k0 + 3) * 12, twelve);
-            s3_4.intoArray(ap, dst + (k0 + 4) * 12, twelve);
-            s3_5.intoArray(ap, dst + (k0 + 5) * 12, twelve);
-            s3_6.intoArray(ap, dst + (k0 + 6) * 12, twelve);
-            s3_7.intoArray(ap, dst + (k0 + 7) * 12, twelve);
-            s3_8.intoArray(ap, dst + (k0 + 8) * 12, twelve);
-            s3_9.intoArray(ap, dst + (k0 + 9) * 12, twelve);
-            s3_10.intoArray(ap, dst + (k0 + 10) * 12, twelve);
-            s3_11.intoArray(ap, dst + (k0 + 11) * 12, twelve);
-            s3_12.intoArray(ap, dst + (k0 + 12) * 12, twelve);
-            s3_13.intoArray(ap, dst + (k0 + 13) * 12, twelve);
-            s3_14.intoArray(ap, dst + (k0 + 14) * 12, twelve);
-            s3_15.intoArray(ap, dst + (k0 + 15) * 12, twelve);
+            s3_0.intoArray(out, dst + (k0 + 0) * outStride, lanes);
+            s3_1.intoArray(out, dst + (k0 + 1) * outStride, lanes);
+            s3_2.intoArray(out, dst + (k0 + 2) * outStride, lanes);
+            s3_3.intoArray(out, dst + (k0 + 3) * outStride, lanes);
+            s3_4.intoArray(out, dst + (k0 + 4) * outStride, lanes);
+            s3_5.intoArray(out, dst + (k0 + 5) * outStride, lanes);
+            s3_6.intoArray(out, dst + (k0 + 6) * outStride, lanes);
+            s3_7.intoArray(out, dst + (k0 + 7) * outStride, lanes);
+            s3_8.intoArray(out, dst + (k0 + 8) * outStride, lanes);
+            s3_9.intoArray(out, dst + (k0 + 9) * outStride, lanes);
+            s3_10.intoArray(out, dst + (k0 + 10) * outStride, lanes);
+            s3_11.intoArray(out, dst + (k0 + 11) * outStride, lanes);
+            s3_12.intoArray(out, dst + (k0 + 12) * outStride, lanes);
+            s3_13.intoArray(out, dst + (k0 + 13) * outStride, lanes);
+            s3_14.intoArray(out, dst + (k0 + 14) * outStride, lanes);
+            s3_15.intoArray(out, dst + (k0 + 15) * outStride, lanes);
         }
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < rows; i++) {
             for (int p = full; p < kc; p++) {
-                ap[dst + p * 12 + i] = a[src + i * lda + p];
+                out[dst + p * outStride + i] = x[src + i * ld + p];
             }
-        }
-    }
-
-    /**
-     * One full panel of a transposed B: {@code bp[bpOff + p*NR + j] = b[bOff + j*ldb + p]} for
-     * {@code p < kc, j < NR}, each depth's NR values gathered from NR rows of b (two vector gathers
-     * with {@code rows = lanesAtStride(ldb)}).
-     * On conv2d's grad weight (dY x col^T) this beat scattering each row of b down the panel:
-     * backward of ResNet's 3x3 layer 64-65 against 67-69 ms per step (Zen 5, batch 32, two threads).
-     */
-    private static void gatherPanel(float[] b, int bOff, int ldb, int[] rows, int kc, float[] bp, int bpOff) {
-        int second = bOff + L * ldb;
-        for (int p = 0; p < kc; p++) {
-            int dst = bpOff + p * SgemmKernel.NR;
-            FloatVector.fromArray(SgemmKernel.S, b, bOff + p, rows, 0).intoArray(bp, dst);
-            FloatVector.fromArray(SgemmKernel.S, b, second + p, rows, 0).intoArray(bp, dst + L);
         }
     }
 
@@ -229,8 +221,8 @@ final class SgemmPack {
                     }
                 }
             } else {
-                if (STRIDED && L == 16 && mr == 12 && rows == mr) {
-                    packPanelTransposed(a, aOff + (i0 + r) * lda + p0, lda, kc, ap, base);
+                if (TRANSPOSE16 && rows == mr) {
+                    transposeInto(a, aOff + (i0 + r) * lda + p0, lda, mr, kc, ap, base, mr);
                     continue;
                 }
                 for (int i = 0; i < rows; i++) {
@@ -249,14 +241,15 @@ final class SgemmPack {
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
                       float[] bp) {
         final int nr = SgemmKernel.NR;
-        int[] rowsOfB = STRIDED && transB ? lanesAtStride(ldb) : null;
         for (int q = 0; q < nc; q += nr) {
             int cols = Math.min(nr, nc - q);
             int base = q * kc;
             if (transB) {
                 // op(B)(p, j) = b[j*ldb + p]: each column j is contiguous in p.
-                if (STRIDED && cols == nr) {
-                    gatherPanel(b, bOff + (j0 + q) * ldb + p0, ldb, rowsOfB, kc, bp, base);
+                if (TRANSPOSE16 && cols == nr) {
+                    int src = bOff + (j0 + q) * ldb + p0;
+                    transposeInto(b, src, ldb, 16, kc, bp, base, nr);
+                    transposeInto(b, src + 16 * ldb, ldb, 16, kc, bp, base + 16, nr);
                 } else {
                     for (int j = 0; j < cols; j++) {
                         strided(b, bOff + (j0 + q + j) * ldb + p0, kc, bp, base + j, nr, STRIDE_NR);
