@@ -65,9 +65,12 @@ public final class GraphWalker {
      * @param peakInferenceElements the most activation elements alive at once in an inference forward
      *                        (an op's input and output, plus a residual block's held input)
      * @param inputElements   elements of the input batch
-     * @param peakGradientElements the most activation-gradient elements alive at once in backward
-     *                        (an op's output gradient and its new input gradient, plus the gradients
-     *                        held for residual shortcuts), on top of the saved activations
+     * @param peakGradientElements the most gradient elements alive at once in backward, on top of
+     *                        the saved activations: an op's output gradient and its new input
+     *                        gradient, plus the gradients held for residual shortcuts; or, when larger,
+     *                        the largest weight's incoming gradient, which the engine holds while it
+     *                        copies it into the weight's own gradient buffer (for an MLP at a small
+     *                        batch that copy is the peak of the step)
      */
     public record Graph(List<LayerRow> rows, long matrixParams, long vectorParams, long savedElements,
                         long peakInferenceElements, long inputElements, long peakGradientElements) {
@@ -94,6 +97,8 @@ public final class GraphWalker {
     private long saved;
     private long peak;
     private long peakGrad;
+    /** Elements of the largest conv or linear weight (its gradient's transient copy, see {@link Graph}). */
+    private long largestWeight;
     /** Elements held by enclosing residual blocks while their branch runs. */
     private long held;
 
@@ -126,7 +131,8 @@ public final class GraphWalker {
         w.saved = in.numel();
         w.peak = in.numel();
         w.module("", model, in);
-        return new Graph(List.copyOf(w.rows), w.matrixParams, w.vectorParams, w.saved, w.peak, in.numel(), w.peakGrad);
+        return new Graph(List.copyOf(w.rows), w.matrixParams, w.vectorParams, w.saved, w.peak, in.numel(),
+                Math.max(w.peakGrad, w.largestWeight));
     }
 
     private static String join(String prefix, String name) {
@@ -253,6 +259,7 @@ public final class GraphWalker {
     private Act product(String name, String type, Act x, Act y, long weights, long biases, long macs) {
         matrixParams += weights;
         vectorParams += biases;
+        largestWeight = Math.max(largestWeight, weights);
         long biasFlops = biases > 0 ? y.numel() : 0;
         long bwdMacs = macs + (x.grad ? macs : 0);
         live(x.numel(), y);

@@ -350,9 +350,11 @@ public final class Tensor {
         if (grad == null) {
             // Own the buffer: the incoming gradient may be shared (add's backward hands the same
             // tensor to both inputs) or a view of other data, and later accumulation writes in place.
-            float[] own = new float[gc.numel()];
-            System.arraycopy(gc.data(), gc.offset, own, 0, own.length);
-            grad = of(own, shape);
+            // The buffer is made (and counted by a profiler) before the copy, while the incoming
+            // gradient is certainly still reachable: counted after it, the peak would depend on
+            // whether the JIT had already compiled this method and let that gradient die.
+            grad = of(new float[gc.numel()], shape);
+            System.arraycopy(gc.data(), gc.offset, grad.data(), grad.offset, grad.numel());
         } else {
             float[] dst = grad.data();
             Binary.apply(BinaryOp.ADD, dst, grad.offset, gc.data(), gc.offset, dst, grad.offset, grad.numel());
