@@ -45,7 +45,7 @@ public final class Conv2d {
     /**
      * Grad weight of layers whose input channels per group fill whole SGEMM panels (e.g. 32, 64,
      * 128 channels) packs its B panels straight from a channels-last copy of each image
-     * ({@link ChannelsLastPanels}) instead of unfolding the image and gathering the transpose.
+     * ({@link ChannelsLastPanels}) instead of unfolding the image and transposing the unfolding into panels.
      * {@code -Djumbo.conv.channelsLast=false} turns it off (for comparisons).
      */
     static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("jumbo.conv.channelsLast"));
