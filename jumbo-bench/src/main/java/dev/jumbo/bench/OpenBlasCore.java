@@ -33,15 +33,16 @@ final class OpenBlasCore {
      */
     static String choose(String mode) {
         String inEnv = System.getenv(VARIABLE);
-        String envNote = inEnv == null || inEnv.isBlank() ? "" : "; " + VARIABLE + "=" + inEnv + " in the environment";
+        boolean envSet = inEnv != null && !inEnv.isBlank();
+        String left = envSet ? inEnv + " (from " + VARIABLE + ")" : "detected by OpenBLAS";
+        String envNote = envSet ? "; " + VARIABLE + "=" + inEnv + " in the environment" : "";
         if (mode.equals("env")) {
-            return inEnv == null || inEnv.isBlank() ? "detected by OpenBLAS" : inEnv + " (from " + VARIABLE + ")";
+            return left;
         }
         String core = mode;
         if (mode.equals("best")) {
             if (FloatVector.SPECIES_PREFERRED.length() < 16) {
-                return (inEnv == null || inEnv.isBlank() ? "detected by OpenBLAS" : inEnv + " (from " + VARIABLE + ")")
-                        + "; no AVX-512 here";
+                return left + "; no AVX-512 here";
             }
             core = AVX512_CORE;
         }

@@ -99,16 +99,15 @@ final class ChannelsLastPanels {
     }
 
     /**
-     * {@code pw[pwOff + co*kdim + c*taps + tap] += tapMajor[off + co*kdim + tap*cinG + c]} for the
-     * {@code coutG} rows of one group: a tap-major gradient added in the weight's order.
+     * {@code pw[grp*coutG*kdim + co*kdim + c*taps + tap] += tapMajor[grp*coutG*kdim + co*kdim + tap*cinG + c]}
+     * for every group: a tap-major gradient added in the weight's order.
      */
-    static void addTapMajor(ConvGeometry g, float[] tapMajor, int off, float[] pw, int pwOff) {
+    static void addTapMajor(ConvGeometry g, float[] tapMajor, float[] pw) {
         int taps = g.kh * g.kw;
-        for (int co = 0; co < g.coutG; co++) {
-            int row = co * g.kdim;
+        for (int row = 0; row < g.groups * g.coutG * g.kdim; row += g.kdim) {
             for (int tap = 0; tap < taps; tap++) {
-                int src = off + row + tap * g.cinG;
-                int dst = pwOff + row + tap;
+                int src = row + tap * g.cinG;
+                int dst = row + tap;
                 for (int c = 0; c < g.cinG; c++) {
                     pw[dst + c * taps] += tapMajor[src + c];
                 }

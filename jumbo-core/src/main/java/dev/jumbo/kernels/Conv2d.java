@@ -275,10 +275,7 @@ public final class Conv2d {
                 }
             }
             if (channelsLast) {
-                for (int grp = 0; grp < g.groups; grp++) {
-                    int off = grp * g.coutG * g.kdim;
-                    ChannelsLastPanels.addTapMajor(g, tapMajor, off, pw, off);
-                }
+                ChannelsLastPanels.addTapMajor(g, tapMajor, pw);
             }
         });
         if (dw != null) {
