@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * NCHW float32 2-d convolution (stride, padding, dilation, groups) as im2col + {@link Sgemm}, and
- * its backward (grad input via col2im, grad weight, grad bias).
+ * its backward (grad input via col2im, or {@link DirectGradInput} for maps of one vector's width;
+ * grad weight; grad bias).
  *
  * <p>Images are spread over the {@link Parallel} pool in a fixed partition; each chunk unfolds into
  * a per-thread scratch buffer that is reused across calls (training calls this thousands of times).
@@ -206,6 +207,7 @@ public final class Conv2d {
         boolean small = g.coutG <= SMALL_COUT && g.kdim <= SMALL_KDIM;
         int batch = imagesPerBatch(g, small);
         int rows = chunkRows(g, small);
+        DirectGradInput.Plan direct = dx != null && DirectGradInput.applies(g) ? DirectGradInput.plan(g, weight, wOff) : null;
         Parallel.forChunks(chunks, chunk -> {
             int from = (int) ((long) g.n * chunk / chunks);
             int to = (int) ((long) g.n * (chunk + 1) / chunks);
@@ -219,7 +221,7 @@ public final class Conv2d {
             }
             if (batch > 1) {
                 for (int img = from; img < to; img += batch) {
-                    backwardBatch(g, img, Math.min(batch, to - img), x, xOff, weight, wOff, dy, dyOff, dx, pw);
+                    backwardBatch(g, img, Math.min(batch, to - img), x, xOff, weight, wOff, dy, dyOff, dx, pw, direct);
                 }
                 return;
             }
@@ -228,10 +230,15 @@ public final class Conv2d {
             boolean channelsLast = pw != null && !small && g.coutG > DOTS_COUT && CHANNELS_LAST
                     && ChannelsLastPanels.applies(g);
             float[] tapMajor = channelsLast ? new float[wSize] : null;
-            // one buffer: [col | dcol], each of up to `rows` output rows, then the channels-last image
+            // one buffer: [col | dcol], each of up to `rows` output rows, then the channels-last
+            // image, then the padded dY of the direct grad input
             int half = g.kdim * rows * g.ow;
             int xtOff = 2 * half;
-            float[] buf = pointwise ? null : scratch(xtOff + (channelsLast ? g.cinG * g.h * g.w : 0));
+            int padOff = xtOff + (channelsLast ? g.cinG * g.h * g.w : 0);
+            float[] buf = pointwise ? null : scratch(padOff + (direct == null ? 0 : direct.floats()));
+            if (direct != null) {
+                Arrays.fill(buf, padOff, padOff + direct.floats(), 0f); // the borders stay zero
+            }
             for (int img = from; img < to; img++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
@@ -241,6 +248,10 @@ public final class Conv2d {
                     int pwOff = grp * g.coutG * g.kdim;
                     if (channelsLast) {
                         ChannelsLastPanels.toChannelsLast(g, x, xg, buf, xtOff);
+                    }
+                    if (direct != null) {
+                        direct.fill(g, dy, dyg, buf, padOff);
+                        DirectGradInput.gradInput(g, direct, grp, buf, padOff, dx, dxg);
                     }
                     for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
                         int oy1 = Math.min(g.oh, oy0 + rows);
@@ -254,7 +265,7 @@ public final class Conv2d {
                         } else if (pw != null) {
                             weightGradChunk(g, small, x, xg, dy, dyg, buf, oy0, oy1, pw, pwOff);
                         }
-                        if (dx == null) {
+                        if (dx == null || direct != null) {
                             continue;
                         }
                         // dX (pointwise) or dcol [kdim, cols] = W_g^T [kdim, coutG] x dY_g [coutG, cols]
@@ -319,17 +330,23 @@ public final class Conv2d {
      * SGEMM path): pw += dY x col^T, and dx = col2im(W^T x dY) per image (dx already cleared).
      */
     private static void backwardBatch(ConvGeometry g, int img0, int count, float[] x, int xOff, float[] weight,
-                                      int wOff, float[] dy, int dyOff, float[] dx, float[] pw) {
+                                      int wOff, float[] dy, int dyOff, float[] dx, float[] pw,
+                                      DirectGradInput.Plan direct) {
         int inImage = g.cin * g.h * g.w;
         int outImage = g.cout * g.pixels;
         int p = g.pixels;
         int cols = count * p;
-        float[] buf = scratch((2 * g.kdim + g.coutG) * cols); // [col or dcol | dY of one group]
+        // [col | dcol | dY of one group | padded dY of one image for the direct grad input]
+        int padOff = (2 * g.kdim + g.coutG) * cols;
+        float[] buf = scratch(padOff + (direct == null ? 0 : direct.floats()));
+        if (direct != null) {
+            Arrays.fill(buf, padOff, padOff + direct.floats(), 0f); // the borders stay zero
+        }
         int dyb = 2 * g.kdim * cols;
         for (int grp = 0; grp < g.groups; grp++) {
             int xg = xOff + img0 * inImage + grp * g.cinG * g.h * g.w;
             int wg = wOff + grp * g.coutG * g.kdim;
-            for (int c = 0; c < g.coutG; c++) {
+            for (int c = 0; c < g.coutG && (pw != null || direct == null); c++) { // dY side by side
                 for (int i = 0; i < count; i++) {
                     System.arraycopy(dy, dyOff + (img0 + i) * outImage + (grp * g.coutG + c) * p,
                             buf, dyb + c * cols + i * p, p);
@@ -347,7 +364,13 @@ public final class Conv2d {
                             1f, pw, grp * g.coutG * g.kdim, g.kdim);
                 }
             }
-            if (dx != null) {
+            if (direct != null) {
+                for (int i = 0; i < count; i++) {
+                    int dxi = (img0 + i) * inImage + grp * g.cinG * g.h * g.w;
+                    direct.fill(g, dy, dyOff + (img0 + i) * outImage + grp * g.coutG * p, buf, padOff);
+                    DirectGradInput.gradInput(g, direct, grp, buf, padOff, dx, dxi);
+                }
+            } else if (dx != null) {
                 // dcol [kdim, cols] = W_g^T [kdim, coutG] x dY_g [coutG, cols], folded image by image
                 int dcol = g.kdim * cols;
                 if (g.coutG <= SMALL_COUT) {

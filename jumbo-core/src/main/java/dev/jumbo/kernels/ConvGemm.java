@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The two matrix products of a convolution with few output channels (LeNet-sized layers), where a
  * general packed GEMM spends more time packing than multiplying: a small matrix times a long
- * pixel panel ({@link #smallTimesPanel}), and panel-by-panel dot products ({@link #panelDots}).
- * Both vectorize along the pixels and keep 8 accumulators in registers.
+ * pixel panel ({@link #smallTimesPanel}, register tiles in {@link ConvGemmRows}), and panel-by-panel
+ * dot products ({@link #panelDots}). Both vectorize along the pixels and keep 8-16 accumulators in
+ * registers.
  *
  * <pre>{@code
  * // y[cout, P] += W[cout, K] x col[K, P]
@@ -29,78 +30,16 @@ final class ConvGemm {
     static void smallTimesPanel(int m, int pixels, int kk, float[] a, int aOff, int ars, int acs,
                                 float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         int i = 0;
+        if (ConvGemmRows.EIGHT_ROWS) {
+            for (; i + 8 <= m; i += 8) {
+                ConvGemmRows.rows8(pixels, kk, a, aOff + i * ars, ars, acs, b, bOff, c, cOff + i * pixels, accumulate);
+            }
+        }
         for (; i + 4 <= m; i += 4) {
-            rows4(pixels, kk, a, aOff + i * ars, ars, acs, b, bOff, c, cOff + i * pixels, accumulate);
+            ConvGemmRows.rows4(pixels, kk, a, aOff + i * ars, ars, acs, b, bOff, c, cOff + i * pixels, accumulate);
         }
         for (; i < m; i++) {
-            rows1(pixels, kk, a, aOff + i * ars, acs, b, bOff, c, cOff + i * pixels, accumulate);
-        }
-    }
-
-    private static void rows4(int pixels, int kk, float[] a, int aOff, int ars, int acs,
-                              float[] b, int bOff, float[] c, int cOff, boolean acc) {
-        int p = 0;
-        for (; p + 2 * L <= pixels; p += 2 * L) {
-            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-            for (int k = 0; k < kk; k++) {
-                int bi = bOff + k * pixels + p;
-                FloatVector b0 = FloatVector.fromArray(S, b, bi);
-                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-                int ai = aOff + k * acs;
-                FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-                FloatVector a1 = FloatVector.broadcast(S, a[ai + ars]);
-                FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * ars]);
-                FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * ars]);
-                c00 = a0.fma(b0, c00);
-                c01 = a0.fma(b1, c01);
-                c10 = a1.fma(b0, c10);
-                c11 = a1.fma(b1, c11);
-                c20 = a2.fma(b0, c20);
-                c21 = a2.fma(b1, c21);
-                c30 = a3.fma(b0, c30);
-                c31 = a3.fma(b1, c31);
-            }
-            store(c00, c, cOff + p, acc);
-            store(c01, c, cOff + p + L, acc);
-            store(c10, c, cOff + pixels + p, acc);
-            store(c11, c, cOff + pixels + p + L, acc);
-            store(c20, c, cOff + 2 * pixels + p, acc);
-            store(c21, c, cOff + 2 * pixels + p + L, acc);
-            store(c30, c, cOff + 3 * pixels + p, acc);
-            store(c31, c, cOff + 3 * pixels + p + L, acc);
-        }
-        for (; p < pixels; p += L) {
-            VectorMask<Float> mask = S.indexInRange(p, pixels);
-            FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-            FloatVector c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
-            for (int k = 0; k < kk; k++) {
-                FloatVector bv = FloatVector.fromArray(S, b, bOff + k * pixels + p, mask);
-                int ai = aOff + k * acs;
-                c0 = FloatVector.broadcast(S, a[ai]).fma(bv, c0);
-                c1 = FloatVector.broadcast(S, a[ai + ars]).fma(bv, c1);
-                c2 = FloatVector.broadcast(S, a[ai + 2 * ars]).fma(bv, c2);
-                c3 = FloatVector.broadcast(S, a[ai + 3 * ars]).fma(bv, c3);
-            }
-            store(c0, c, cOff + p, mask, acc);
-            store(c1, c, cOff + pixels + p, mask, acc);
-            store(c2, c, cOff + 2 * pixels + p, mask, acc);
-            store(c3, c, cOff + 3 * pixels + p, mask, acc);
-        }
-    }
-
-    private static void rows1(int pixels, int kk, float[] a, int aOff, int acs, float[] b, int bOff,
-                              float[] c, int cOff, boolean accumulate) {
-        for (int p = 0; p < pixels; p += L) {
-            VectorMask<Float> mask = S.indexInRange(p, pixels);
-            FloatVector acc = FloatVector.zero(S);
-            for (int k = 0; k < kk; k++) {
-                FloatVector bv = FloatVector.fromArray(S, b, bOff + k * pixels + p, mask);
-                acc = FloatVector.broadcast(S, a[aOff + k * acs]).fma(bv, acc);
-            }
-            store(acc, c, cOff + p, mask, accumulate);
+            ConvGemmRows.rows1(pixels, kk, a, aOff + i * ars, ars, acs, b, bOff, c, cOff + i * pixels, accumulate);
         }
     }
 
@@ -196,12 +135,11 @@ final class ConvGemm {
         return t;
     }
 
-
-    private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
+    static void store(FloatVector v, float[] c, int off, boolean accumulate) {
         (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
     }
 
-    private static void store(FloatVector v, float[] c, int off, VectorMask<Float> mask, boolean accumulate) {
+    static void store(FloatVector v, float[] c, int off, VectorMask<Float> mask, boolean accumulate) {
         (accumulate ? v.add(FloatVector.fromArray(S, c, off, mask)) : v).intoArray(c, off, mask);
     }
 }
