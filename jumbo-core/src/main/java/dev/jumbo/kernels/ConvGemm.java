@@ -134,12 +134,4 @@ final class ConvGemm {
         }
         return t;
     }
-
-    static void store(FloatVector v, float[] c, int off, boolean accumulate) {
-        (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
-    }
-
-    static void store(FloatVector v, float[] c, int off, VectorMask<Float> mask, boolean accumulate) {
-        (accumulate ? v.add(FloatVector.fromArray(S, c, off, mask)) : v).intoArray(c, off, mask);
-    }
 }
