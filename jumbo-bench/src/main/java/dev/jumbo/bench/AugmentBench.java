@@ -43,7 +43,7 @@ public final class AugmentBench implements Callable<Integer> {
     @Option(names = "--min-time", description = "Seconds each timed section lasts at least. Default: ${DEFAULT-VALUE}.")
     double minTime = 1;
 
-    @Option(names = "--warmup", description = "Seconds of warm-up per side. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", description = "Least seconds of warm-up per side; it goes on until the JIT is quiet. Default: ${DEFAULT-VALUE}.")
     double warmup = 3;
 
     @Option(names = "--examples", description = "Training images in the loaders. Default: ${DEFAULT-VALUE}.")

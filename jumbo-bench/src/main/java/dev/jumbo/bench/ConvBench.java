@@ -48,7 +48,7 @@ public final class ConvBench implements Callable<Integer> {
     @Option(names = "--min-time", description = "Seconds each timed section lasts at least. Default: ${DEFAULT-VALUE}.")
     double minTime = 0.5;
 
-    @Option(names = "--warmup", description = "Seconds of warm-up per side and layer. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", description = "Least seconds of warm-up per side and layer; it goes on until the JIT is quiet. Default: ${DEFAULT-VALUE}.")
     double warmup = 2;
 
     @Option(names = "--idle-wait", description = "Seconds to wait for an idle machine before each timed section. Default: ${DEFAULT-VALUE}.")
@@ -163,8 +163,9 @@ public final class ConvBench implements Callable<Integer> {
         verify(c, jx, jw, jb, px, pw, pb, pdy, one, pad, s1, sp);
         // verify() left gradients behind; the timed steps accumulate on top of them on both sides.
         System.err.printf("conv: %s: warming up%n", c.name());
-        PairedTimer.warmUp(jumbo, warmup);
-        PairedTimer.warmUp(torch, warmup);
+        double jumboWarm = PairedTimer.warmUp(jumbo, warmup);
+        double torchWarm = PairedTimer.warmUp(torch, warmup);
+        System.err.printf("conv: %s: warm after %.1f s (Jumbo), %.1f s (PyTorch)%n", c.name(), jumboWarm, torchWarm);
         PairedTimer.Result r = timer.measure(jumbo, torch, pairs, (i, j, t, jc, tc) -> System.err.printf(
                 "conv: %s pair %d: jumbo %.1f, pytorch %.1f steps/s (ratio %.3f)%n", c.name(), i + 1, j, t, j / t));
         px.close();

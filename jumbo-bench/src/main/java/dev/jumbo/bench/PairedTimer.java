@@ -95,12 +95,43 @@ final class PairedTimer {
         this.idleWait = idleWait;
     }
 
-    /** Runs {@code s} repeatedly for {@code seconds}, so neither side is timed in interpreted code. */
-    static void warmUp(Side s, double seconds) {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
+    /** Longest the JIT is waited for after the minimum warm-up. */
+    private static final double JIT_WAIT_SECONDS = 10;
+
+    /**
+     * Runs {@code s} repeatedly for at least {@code seconds}, then on until a quarter second passes
+     * without the JIT compiling anything (at most {@value #JIT_WAIT_SECONDS} s more), so neither side
+     * is timed in interpreted or C1 code. A fixed two seconds was not enough: LeNet conv2's grad
+     * input kernel reached C2 about two seconds after the layer's first step (later while both
+     * cores were busy), and the first timed pairs of a run measured half its speed.
+     *
+     * @return the seconds the warm-up took
+     */
+    static double warmUp(Side s, double seconds) {
+        var jit = ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long cap = end + (long) (JIT_WAIT_SECONDS * 1e9);
         do {
             s.run();
         } while (System.nanoTime() < end);
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return (System.nanoTime() - start) / 1e9;
+        }
+        long compiled = jit.getTotalCompilationTime();
+        long window = System.nanoTime();
+        while (System.nanoTime() < cap) {
+            s.run();
+            if (System.nanoTime() - window >= 250_000_000L) {
+                long now = jit.getTotalCompilationTime();
+                if (now == compiled) {
+                    break;
+                }
+                compiled = now;
+                window = System.nanoTime();
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** {@code pairs} interleaved timed pairs; {@code observer} hears each one as it finishes. */

@@ -71,7 +71,7 @@ public final class TrainBench implements Callable<Integer> {
     @Option(names = "--min-time", description = "Seconds each timed section lasts at least. Default: ${DEFAULT-VALUE}.")
     double minTime = 0.5;
 
-    @Option(names = "--warmup", description = "Seconds of warm-up per side and case. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", description = "Least seconds of warm-up per side and case; it goes on until the JIT is quiet. Default: ${DEFAULT-VALUE}.")
     double warmup = 2;
 
     @Option(names = "--idle-wait", description = "Seconds to wait for an idle machine before each timed section. Default: ${DEFAULT-VALUE}.")
