@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Writes {@code ConvGemmRows.java}: the register tiles of {@link ConvGemm#smallTimesPanel}, a few
- * rows of C by two vectors of pixels, all from this one template ({@code ConvGemmRowsSourceTest}
+ * rows of C by two vectors of pixels, all from this one template ({@code GeneratedKernelSourcesTest}
  * fails when the checked-in file differs from what this prints).
  *
  * <p>Regenerate after changing the template:

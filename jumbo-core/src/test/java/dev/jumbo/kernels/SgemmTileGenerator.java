@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Writes {@code SgemmKernel.java}: one fully unrolled register tile per register file, all from
- * this one template, so the tiles never drift apart by hand edits ({@code SgemmKernelSourceTest}
+ * this one template, so the tiles never drift apart by hand edits ({@code GeneratedKernelSourcesTest}
  * fails when the checked-in file differs from what this prints).
  *
  * <p>Regenerate after changing the template:
