@@ -1,9 +1,6 @@
 package dev.jumbo.kernels;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Writes {@code ConvGemmRows.java}: the register tiles of {@link ConvGemm#smallTimesPanel}, a few
@@ -23,11 +20,7 @@ public final class ConvGemmRowsGenerator {
     private ConvGemmRowsGenerator() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length == 1) {
-            Files.writeString(Path.of(args[0]), source(), StandardCharsets.UTF_8);
-        } else {
-            System.out.print(source());
-        }
+        GeneratedSource.emit(args, source());
     }
 
     /** The whole source of {@code ConvGemmRows.java}. */

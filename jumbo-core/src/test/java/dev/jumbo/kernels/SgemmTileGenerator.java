@@ -1,9 +1,6 @@
 package dev.jumbo.kernels;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Writes {@code SgemmKernel.java}: one fully unrolled register tile per register file, all from
@@ -25,11 +22,7 @@ public final class SgemmTileGenerator {
     private SgemmTileGenerator() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length == 1) {
-            Files.writeString(Path.of(args[0]), source(), StandardCharsets.UTF_8);
-        } else {
-            System.out.print(source());
-        }
+        GeneratedSource.emit(args, source());
     }
 
     /** The whole source of {@code SgemmKernel.java}. */
