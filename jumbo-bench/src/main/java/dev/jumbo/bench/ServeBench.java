@@ -89,6 +89,9 @@ public final class ServeBench implements Callable<Integer> {
         Files.writeString(repo.resolve("unbatched/serve.json"),
                 "{\"max_batch_size\": 1, \"dynamic_batching\": {\"max_queue_delay_microseconds\": 0, \"max_queue_size\": 1024}}");
         byte[] body = requestBody(new Rng(2));
+        // the collector sets the latency tail (./jumbo picks the Parallel one for serving)
+        System.err.println("serve: garbage collectors: " + java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+                .stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
         List<Map<String, Object>> results = new ArrayList<>();
         try (InferenceServer server = InferenceServer.start(new InferenceServer.Options(repo, "127.0.0.1", 0, null, 1 << 20))) {
             port = server.port();
