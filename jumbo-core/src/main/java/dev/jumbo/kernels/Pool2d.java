@@ -28,6 +28,7 @@ public final class Pool2d {
     /**
      * y = max over each window; {@code argmax} (same size as y) gets the winning index within its
      * plane ({@code iy * w + ix}); the first maximum wins on ties. Padding never wins.
+     * {@code argmax} may be null when no backward will need it (inference).
      */
     public static void maxForward(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                   float[] x, int xOff, float[] y, int yOff, int[] argmax) {
@@ -69,7 +70,9 @@ public final class Pool2d {
                         }
                     }
                     y[yOff + ob + oy * ow + ox] = best;
-                    argmax[ob + oy * ow + ox] = bi;
+                    if (argmax != null) {
+                        argmax[ob + oy * ow + ox] = bi;
+                    }
                 }
             }
         }
@@ -97,14 +100,9 @@ public final class Pool2d {
         if (run > 1 << 16) {
             return false;
         }
-        int[] at = new int[run];     // corner offset from the group's first input element
-        int[] local = new int[run];  // the same within its own plane (what argmax stores)
-        for (int q = 0; q < run; q++) {
-            int p = q / outPlane;
-            int r = q % outPlane;
-            local[q] = 2 * (r / ow) * w + 2 * (r % ow);
-            at[q] = p * h * w + local[q];
-        }
+        CornerMap map = cornerMap(h, w, oh, ow, k, run);
+        int[] at = map.at;
+        int[] local = map.local;
         int groups = planes / k;
         Parallel.forRange(0, groups, Math.max(1, 16 / k), (from, to) -> {
             for (int gi = from; gi < to; gi++) {
@@ -120,7 +118,9 @@ public final class Pool2d {
                             int i = at[j];
                             int bi = firstNaN(x[xb + i], x[xb + i + 1], x[xb + i + w], x[xb + i + w + 1], i, w);
                             y[yOff + ob + j] = x[xb + bi];
-                            argmax[ob + j] = local[j] + (bi - i);
+                            if (argmax != null) {
+                                argmax[ob + j] = local[j] + (bi - i);
+                            }
                         }
                         continue;
                     }
@@ -130,6 +130,9 @@ public final class Pool2d {
                     FloatVector bottom = c.blend(d, rightLow);
                     VectorMask<Float> low = bottom.compare(VectorOperators.GT, top);
                     top.blend(bottom, low).intoArray(y, yOff + ob + q);
+                    if (argmax == null) {
+                        continue;
+                    }
                     IntVector base = IntVector.fromArray(IS, local, q);
                     IntVector ti = base.blend(base.add(1), right.cast(IS));
                     IntVector bi = base.add(w).blend(base.add(w + 1), rightLow.cast(IS));
@@ -142,6 +145,41 @@ public final class Pool2d {
             maxGeneral(done, planes, h, w, 2, 2, 2, 2, 0, 0, oh, ow, x, xOff, y, yOff, argmax);
         }
         return true;
+    }
+
+    /**
+     * The window corners of {@link #max2x2}'s runs: {@code at[q]}, the top-left input of output q
+     * counted from the run's first plane, and {@code local[q]}, the same within its own plane.
+     */
+    private record CornerMap(int h, int w, int oh, int ow, int[] at, int[] local) {}
+
+    /**
+     * The corner maps of the last few geometries (a model's pooling layers), replaced round-robin:
+     * making them per call was 8 KB of garbage per LeNet-5 image in a model server, whose latency
+     * tail the collector's pauses set. Entries are immutable, so racy reads and writes of the slots
+     * are harmless (a miss only rebuilds a map).
+     */
+    private static final CornerMap[] CORNER_MAPS = new CornerMap[8];
+    private static int nextCornerMap;
+
+    private static CornerMap cornerMap(int h, int w, int oh, int ow, int k, int run) {
+        for (CornerMap m : CORNER_MAPS) {
+            if (m != null && m.h == h && m.w == w && m.oh == oh && m.ow == ow) {
+                return m;
+            }
+        }
+        int outPlane = oh * ow;
+        int[] at = new int[run];
+        int[] local = new int[run];
+        for (int q = 0; q < run; q++) {
+            int p = q / outPlane;
+            int r = q % outPlane;
+            local[q] = 2 * (r / ow) * w + 2 * (r % ow);
+            at[q] = p * h * w + local[q];
+        }
+        CornerMap m = new CornerMap(h, w, oh, ow, at, local);
+        CORNER_MAPS[nextCornerMap++ & (CORNER_MAPS.length - 1)] = m;
+        return m;
     }
 
     private static int gcd(int a, int b) {

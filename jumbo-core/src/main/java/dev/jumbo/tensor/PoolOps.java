@@ -75,7 +75,8 @@ public final class PoolOps {
         float[] out = new float[planes * oh * ow];
         long window = (long) out.length * kh * kw;
         if (max) {
-            int[] argmax = new int[out.length];
+            // the winners' indices only when a backward will route gradients through them
+            int[] argmax = Autograd.isEnabled() && x.requiresGrad ? new int[out.length] : null;
             Pool2d.maxForward(planes, h, w, kh, kw, sh, sw, ph, pw, xc.data(), xc.offset, out, 0, argmax);
             Tensor y = Tensor.of(out, n, c, oh, ow);
             if (Profiler.enabled()) {

@@ -119,6 +119,37 @@ class Pool2dTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void maxWithoutArgmaxGivesTheSameOutputsAcrossMoreGeometriesThanTheCornerMapCache() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        // 12 geometries, twice round (the 2x2 path keeps 8 corner maps); the second round with a
+        // NaN (which the naive reference below does not model, so it is compared there only once)
+        for (int round = 0; round < 2; round++) {
+            for (int g = 0; g < 12; g++) {
+                int planes = 1 + g % 5, h = 4 + 2 * g, w = 6 + g;
+                float[] x = random(rnd, planes * h * w);
+                if (round == 1) {
+                    x[g % x.length] = Float.NaN;
+                }
+                float[] withArg = new float[planes * (h / 2) * (w / 2)];
+                float[] without = new float[withArg.length];
+                Pool2d.maxForward(planes, h, w, 2, 2, 2, 2, 0, 0, x, 0, withArg, 0, new int[withArg.length]);
+                Pool2d.maxForward(planes, h, w, 2, 2, 2, 2, 0, 0, x, 0, without, 0, null);
+                assertThat(without).as("geometry %d", g).containsExactly(withArg);
+                if (round == 1) {
+                    continue;
+                }
+                float[][] ref = reference(true, planes, h, w, 2, 2, 2, 2, 0, 0, x, new float[withArg.length]);
+                assertThat(without).as("geometry %d", g).containsExactly(ref[0]);
+                // and the general loop (3x3 windows)
+                int oh = Pool2d.outSize(h, 3, 2, 1), ow = Pool2d.outSize(w, 3, 2, 1);
+                float[] general = new float[planes * oh * ow];
+                Pool2d.maxForward(planes, h, w, 3, 3, 2, 2, 1, 1, x, 0, general, 0, null);
+                assertThat(general).containsExactly(reference(true, planes, h, w, 3, 3, 2, 2, 1, 1, x, new float[general.length])[0]);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "planes {0} {1}x{2}")
     @CsvSource({"64, 28, 28", "17, 10, 10", "16, 11, 9", "3, 4, 4"})
     void twoByTwoVectorPathMatchesReferenceWithTies(int planes, int h, int w) {
