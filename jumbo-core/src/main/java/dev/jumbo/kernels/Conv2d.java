@@ -86,16 +86,8 @@ public final class Conv2d {
         return small ? 1 : Math.max(1, Math.min(g.n, BATCH_COLUMNS / Math.max(1, g.pixels)));
     }
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
-
-    /** A per-thread buffer of at least {@code size} floats; contents undefined. */
-    static float[] scratch(int size) {
-        float[][] holder = SCRATCH.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        return holder[0];
-    }
+    /** Unfolded images and their products, reused across calls. */
+    private static final Scratch<float[]> SCRATCH = Scratch.floats();
 
     /** y = conv(x, weight) + bias; {@code bias} may be null. Overwrites y. */
     public static void forward(ConvGeometry g, float[] x, int xOff, float[] weight, int wOff,
@@ -111,35 +103,39 @@ public final class Conv2d {
         // One chunk per image, claimed dynamically: a descheduled thread does not hold up the step.
         int rows = chunkRows(g, small);
         Parallel.forChunks(g.n, img -> {
-            float[] col = g.pointwise() ? null : scratch(g.kdim * rows * g.ow);
-            int yBase = yOff + img * outImage;
-            for (int c = 0; c < g.cout; c++) {
-                Arrays.fill(y, yBase + c * g.pixels, yBase + (c + 1) * g.pixels, bias == null ? 0f : bias[bOff + c]);
-            }
-            for (int grp = 0; grp < g.groups; grp++) {
-                int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
-                int wg = wOff + grp * g.coutG * g.kdim;
-                int yg = yBase + grp * g.coutG * g.pixels;
-                for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
-                    int oy1 = Math.min(g.oh, oy0 + rows);
-                    int cols = (oy1 - oy0) * g.ow;
-                    // y[:, oy0 rows on] += W_g x unfold(rows oy0..oy1); pointwise: x is the unfolding
-                    float[] b = x;
-                    int bo = xg + oy0 * g.ow;
-                    int ldb = g.pixels;
-                    if (col != null) {
-                        Im2col.im2col(g, g.cinG, x, xg, col, 0, cols, oy0, oy1);
-                        b = col;
-                        bo = 0;
-                        ldb = cols;
-                    }
-                    if (small) { // one chunk: the whole image
-                        ConvGemm.smallTimesPanel(g.coutG, g.pixels, g.kdim, weight, wg, g.kdim, 1, b, bo, y, yg, true);
-                    } else {
-                        Sgemm.sgemm(false, false, g.coutG, cols, g.kdim, 1f, weight, wg, g.kdim, b, bo, ldb,
-                                1f, y, yg + oy0 * g.ow, g.pixels);
+            float[] col = g.pointwise() ? null : SCRATCH.borrow(g.kdim * rows * g.ow);
+            try {
+                int yBase = yOff + img * outImage;
+                for (int c = 0; c < g.cout; c++) {
+                    Arrays.fill(y, yBase + c * g.pixels, yBase + (c + 1) * g.pixels, bias == null ? 0f : bias[bOff + c]);
+                }
+                for (int grp = 0; grp < g.groups; grp++) {
+                    int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
+                    int wg = wOff + grp * g.coutG * g.kdim;
+                    int yg = yBase + grp * g.coutG * g.pixels;
+                    for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
+                        int oy1 = Math.min(g.oh, oy0 + rows);
+                        int cols = (oy1 - oy0) * g.ow;
+                        // y[:, oy0 rows on] += W_g x unfold(rows oy0..oy1); pointwise: x is the unfolding
+                        float[] b = x;
+                        int bo = xg + oy0 * g.ow;
+                        int ldb = g.pixels;
+                        if (col != null) {
+                            Im2col.im2col(g, g.cinG, x, xg, col, 0, cols, oy0, oy1);
+                            b = col;
+                            bo = 0;
+                            ldb = cols;
+                        }
+                        if (small) { // one chunk: the whole image
+                            ConvGemm.smallTimesPanel(g.coutG, g.pixels, g.kdim, weight, wg, g.kdim, 1, b, bo, y, yg, true);
+                        } else {
+                            Sgemm.sgemm(false, false, g.coutG, cols, g.kdim, 1f, weight, wg, g.kdim, b, bo, ldb,
+                                    1f, y, yg + oy0 * g.ow, g.pixels);
+                        }
                     }
                 }
+            } finally {
+                SCRATCH.release(col);
             }
         });
     }
@@ -153,31 +149,35 @@ public final class Conv2d {
         Parallel.forChunks((g.n + batch - 1) / batch, bt -> {
             int img0 = bt * batch;
             int cols = Math.min(batch, g.n - img0) * p;
-            float[] buf = scratch((g.kdim + g.coutG) * cols); // [col | y of one group]
-            int yb = g.kdim * cols;
-            for (int grp = 0; grp < g.groups; grp++) {
-                int xg = xOff + img0 * inImage + grp * g.cinG * g.h * g.w;
-                for (int i = 0; i * p < cols; i++) {
-                    Im2col.im2col(g, g.cinG, x, xg + i * inImage, buf, i * p, cols);
-                }
-                int wg = wOff + grp * g.coutG * g.kdim;
-                if (g.coutG <= SMALL_COUT) {
-                    ConvGemm.smallTimesPanel(g.coutG, cols, g.kdim, weight, wg, g.kdim, 1, buf, 0, buf, yb, false);
-                } else {
-                    Sgemm.sgemm(false, false, g.coutG, cols, g.kdim, 1f, weight, wg, g.kdim, buf, 0, cols, 0f,
-                            buf, yb, cols);
-                }
-                for (int c = 0; c < g.coutG; c++) {
-                    int oc = grp * g.coutG + c;
-                    float bv = bias == null ? 0f : bias[bOff + oc];
+            float[] buf = SCRATCH.borrow((g.kdim + g.coutG) * cols); // [col | y of one group]
+            try {
+                int yb = g.kdim * cols;
+                for (int grp = 0; grp < g.groups; grp++) {
+                    int xg = xOff + img0 * inImage + grp * g.cinG * g.h * g.w;
                     for (int i = 0; i * p < cols; i++) {
-                        int src = yb + c * cols + i * p;
-                        int dst = yOff + (img0 + i) * outImage + oc * p;
-                        for (int q = 0; q < p; q++) {
-                            y[dst + q] = buf[src + q] + bv;
+                        Im2col.im2col(g, g.cinG, x, xg + i * inImage, buf, i * p, cols);
+                    }
+                    int wg = wOff + grp * g.coutG * g.kdim;
+                    if (g.coutG <= SMALL_COUT) {
+                        ConvGemm.smallTimesPanel(g.coutG, cols, g.kdim, weight, wg, g.kdim, 1, buf, 0, buf, yb, false);
+                    } else {
+                        Sgemm.sgemm(false, false, g.coutG, cols, g.kdim, 1f, weight, wg, g.kdim, buf, 0, cols, 0f,
+                                buf, yb, cols);
+                    }
+                    for (int c = 0; c < g.coutG; c++) {
+                        int oc = grp * g.coutG + c;
+                        float bv = bias == null ? 0f : bias[bOff + oc];
+                        for (int i = 0; i * p < cols; i++) {
+                            int src = yb + c * cols + i * p;
+                            int dst = yOff + (img0 + i) * outImage + oc * p;
+                            for (int q = 0; q < p; q++) {
+                                y[dst + q] = buf[src + q] + bv;
+                            }
                         }
                     }
                 }
+            } finally {
+                SCRATCH.release(buf);
             }
         });
     }
@@ -235,58 +235,62 @@ public final class Conv2d {
             int half = g.kdim * rows * g.ow;
             int xtOff = 2 * half;
             int padOff = xtOff + (channelsLast ? g.cinG * g.h * g.w : 0);
-            float[] buf = pointwise ? null : scratch(padOff + (direct == null ? 0 : direct.floats()));
-            if (direct != null) {
-                Arrays.fill(buf, padOff, padOff + direct.floats(), 0f); // the borders stay zero
-            }
-            for (int img = from; img < to; img++) {
-                for (int grp = 0; grp < g.groups; grp++) {
-                    int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
-                    int dyg = dyOff + img * outImage + grp * g.coutG * g.pixels;
-                    int wg = wOff + grp * g.coutG * g.kdim;
-                    int dxg = img * inImage + grp * g.cinG * g.h * g.w;
-                    int pwOff = grp * g.coutG * g.kdim;
-                    if (channelsLast) {
-                        ChannelsLastPanels.toChannelsLast(g, x, xg, buf, xtOff);
-                    }
-                    if (direct != null) {
-                        direct.fill(g, dy, dyg, buf, padOff);
-                        DirectGradInput.gradInput(g, direct, grp, buf, padOff, dx, dxg);
-                    }
-                    for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
-                        int oy1 = Math.min(g.oh, oy0 + rows);
-                        int cols = (oy1 - oy0) * g.ow;
-                        int p0 = oy0 * g.ow;
+            float[] buf = pointwise ? null : SCRATCH.borrow(padOff + (direct == null ? 0 : direct.floats()));
+            try {
+                if (direct != null) {
+                    Arrays.fill(buf, padOff, padOff + direct.floats(), 0f); // the borders stay zero
+                }
+                for (int img = from; img < to; img++) {
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        int xg = xOff + img * inImage + grp * g.cinG * g.h * g.w;
+                        int dyg = dyOff + img * outImage + grp * g.coutG * g.pixels;
+                        int wg = wOff + grp * g.coutG * g.kdim;
+                        int dxg = img * inImage + grp * g.cinG * g.h * g.w;
+                        int pwOff = grp * g.coutG * g.kdim;
                         if (channelsLast) {
-                            // dW_g' [coutG, kdim tap-major] += dY_g [coutG, cols] x unfold^T [cols, kdim]
-                            SgemmBlocked.multiply(false, cols, 1f, dy, dyg + p0, g.pixels,
-                                    (pp, jb, kc, nc, bp) -> ChannelsLastPanels.pack(g, buf, xtOff, p0 + pp, jb, kc, nc, bp),
-                                    tapMajor, pwOff, g.kdim, 0, g.coutG, 0, g.kdim);
-                        } else if (pw != null) {
-                            weightGradChunk(g, small, x, xg, dy, dyg, buf, oy0, oy1, pw, pwOff);
+                            ChannelsLastPanels.toChannelsLast(g, x, xg, buf, xtOff);
                         }
-                        if (dx == null || direct != null) {
-                            continue;
+                        if (direct != null) {
+                            direct.fill(g, dy, dyg, buf, padOff);
+                            DirectGradInput.gradInput(g, direct, grp, buf, padOff, dx, dxg);
                         }
-                        // dX (pointwise) or dcol [kdim, cols] = W_g^T [kdim, coutG] x dY_g [coutG, cols]
-                        float[] dst = pointwise ? dx : buf;
-                        int dOff = pointwise ? dxg + p0 : half;
-                        int ldd = pointwise ? g.pixels : cols;
-                        if (small) { // one chunk: the whole image
-                            ConvGemm.smallTimesPanel(g.kdim, g.pixels, g.coutG, weight, wg, 1, g.kdim, dy, dyg,
-                                    dst, dOff, false);
-                        } else {
-                            Sgemm.sgemm(true, false, g.kdim, cols, g.coutG, 1f, weight, wg, g.kdim,
-                                    dy, dyg + p0, g.pixels, 0f, dst, dOff, ldd);
-                        }
-                        if (!pointwise) {
-                            Im2col.col2im(g, g.cinG, buf, half, cols, dx, dxg, oy0, oy1);
+                        for (int oy0 = 0; oy0 < g.oh; oy0 += rows) {
+                            int oy1 = Math.min(g.oh, oy0 + rows);
+                            int cols = (oy1 - oy0) * g.ow;
+                            int p0 = oy0 * g.ow;
+                            if (channelsLast) {
+                                // dW_g' [coutG, kdim tap-major] += dY_g [coutG, cols] x unfold^T [cols, kdim]
+                                SgemmBlocked.multiply(false, cols, 1f, dy, dyg + p0, g.pixels,
+                                        (pp, jb, kc, nc, bp) -> ChannelsLastPanels.pack(g, buf, xtOff, p0 + pp, jb, kc, nc, bp),
+                                        tapMajor, pwOff, g.kdim, 0, g.coutG, 0, g.kdim);
+                            } else if (pw != null) {
+                                weightGradChunk(g, small, x, xg, dy, dyg, buf, oy0, oy1, pw, pwOff);
+                            }
+                            if (dx == null || direct != null) {
+                                continue;
+                            }
+                            // dX (pointwise) or dcol [kdim, cols] = W_g^T [kdim, coutG] x dY_g [coutG, cols]
+                            float[] dst = pointwise ? dx : buf;
+                            int dOff = pointwise ? dxg + p0 : half;
+                            int ldd = pointwise ? g.pixels : cols;
+                            if (small) { // one chunk: the whole image
+                                ConvGemm.smallTimesPanel(g.kdim, g.pixels, g.coutG, weight, wg, 1, g.kdim, dy, dyg,
+                                        dst, dOff, false);
+                            } else {
+                                Sgemm.sgemm(true, false, g.kdim, cols, g.coutG, 1f, weight, wg, g.kdim,
+                                        dy, dyg + p0, g.pixels, 0f, dst, dOff, ldd);
+                            }
+                            if (!pointwise) {
+                                Im2col.col2im(g, g.cinG, buf, half, cols, dx, dxg, oy0, oy1);
+                            }
                         }
                     }
                 }
-            }
-            if (channelsLast) {
-                ChannelsLastPanels.addTapMajor(g, tapMajor, pw);
+                if (channelsLast) {
+                    ChannelsLastPanels.addTapMajor(g, tapMajor, pw);
+                }
+            } finally {
+                SCRATCH.release(buf);
             }
         });
         if (dw != null) {
@@ -338,52 +342,56 @@ public final class Conv2d {
         int cols = count * p;
         // [col | dcol | dY of one group | padded dY of one image for the direct grad input]
         int padOff = (2 * g.kdim + g.coutG) * cols;
-        float[] buf = scratch(padOff + (direct == null ? 0 : direct.floats()));
-        if (direct != null) {
-            Arrays.fill(buf, padOff, padOff + direct.floats(), 0f); // the borders stay zero
-        }
-        int dyb = 2 * g.kdim * cols;
-        for (int grp = 0; grp < g.groups; grp++) {
-            int xg = xOff + img0 * inImage + grp * g.cinG * g.h * g.w;
-            int wg = wOff + grp * g.coutG * g.kdim;
-            for (int c = 0; c < g.coutG && (pw != null || direct == null); c++) { // dY side by side
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(dy, dyOff + (img0 + i) * outImage + (grp * g.coutG + c) * p,
-                            buf, dyb + c * cols + i * p, p);
-                }
-            }
-            if (pw != null) {
-                for (int i = 0; i < count; i++) {
-                    Im2col.im2col(g, g.cinG, x, xg + i * inImage, buf, i * p, cols);
-                }
-                // dW_g [coutG, kdim] += dY_g [coutG, cols] x col^T [cols, kdim]
-                if (g.coutG <= DOTS_COUT) {
-                    ConvGemm.panelDots(g.coutG, g.kdim, cols, buf, dyb, cols, buf, 0, cols, pw, grp * g.coutG * g.kdim);
-                } else {
-                    Sgemm.sgemm(false, true, g.coutG, g.kdim, cols, 1f, buf, dyb, cols, buf, 0, cols,
-                            1f, pw, grp * g.coutG * g.kdim, g.kdim);
-                }
-            }
+        float[] buf = SCRATCH.borrow(padOff + (direct == null ? 0 : direct.floats()));
+        try {
             if (direct != null) {
-                for (int i = 0; i < count; i++) {
-                    int dxi = (img0 + i) * inImage + grp * g.cinG * g.h * g.w;
-                    direct.fill(g, dy, dyOff + (img0 + i) * outImage + grp * g.coutG * p, buf, padOff);
-                    DirectGradInput.gradInput(g, direct, grp, buf, padOff, dx, dxi);
+                Arrays.fill(buf, padOff, padOff + direct.floats(), 0f); // the borders stay zero
+            }
+            int dyb = 2 * g.kdim * cols;
+            for (int grp = 0; grp < g.groups; grp++) {
+                int xg = xOff + img0 * inImage + grp * g.cinG * g.h * g.w;
+                int wg = wOff + grp * g.coutG * g.kdim;
+                for (int c = 0; c < g.coutG && (pw != null || direct == null); c++) { // dY side by side
+                    for (int i = 0; i < count; i++) {
+                        System.arraycopy(dy, dyOff + (img0 + i) * outImage + (grp * g.coutG + c) * p,
+                                buf, dyb + c * cols + i * p, p);
+                    }
                 }
-            } else if (dx != null) {
-                // dcol [kdim, cols] = W_g^T [kdim, coutG] x dY_g [coutG, cols], folded image by image
-                int dcol = g.kdim * cols;
-                if (g.coutG <= SMALL_COUT) {
-                    ConvGemm.smallTimesPanel(g.kdim, cols, g.coutG, weight, wg, 1, g.kdim, buf, dyb, buf, dcol, false);
-                } else {
-                    Sgemm.sgemm(true, false, g.kdim, cols, g.coutG, 1f, weight, wg, g.kdim, buf, dyb, cols,
-                            0f, buf, dcol, cols);
+                if (pw != null) {
+                    for (int i = 0; i < count; i++) {
+                        Im2col.im2col(g, g.cinG, x, xg + i * inImage, buf, i * p, cols);
+                    }
+                    // dW_g [coutG, kdim] += dY_g [coutG, cols] x col^T [cols, kdim]
+                    if (g.coutG <= DOTS_COUT) {
+                        ConvGemm.panelDots(g.coutG, g.kdim, cols, buf, dyb, cols, buf, 0, cols, pw, grp * g.coutG * g.kdim);
+                    } else {
+                        Sgemm.sgemm(false, true, g.coutG, g.kdim, cols, 1f, buf, dyb, cols, buf, 0, cols,
+                                1f, pw, grp * g.coutG * g.kdim, g.kdim);
+                    }
                 }
-                int dxg = img0 * inImage + grp * g.cinG * g.h * g.w;
-                for (int i = 0; i < count; i++) {
-                    Im2col.col2im(g, g.cinG, buf, dcol + i * p, cols, dx, dxg + i * inImage);
+                if (direct != null) {
+                    for (int i = 0; i < count; i++) {
+                        int dxi = (img0 + i) * inImage + grp * g.cinG * g.h * g.w;
+                        direct.fill(g, dy, dyOff + (img0 + i) * outImage + grp * g.coutG * p, buf, padOff);
+                        DirectGradInput.gradInput(g, direct, grp, buf, padOff, dx, dxi);
+                    }
+                } else if (dx != null) {
+                    // dcol [kdim, cols] = W_g^T [kdim, coutG] x dY_g [coutG, cols], folded image by image
+                    int dcol = g.kdim * cols;
+                    if (g.coutG <= SMALL_COUT) {
+                        ConvGemm.smallTimesPanel(g.kdim, cols, g.coutG, weight, wg, 1, g.kdim, buf, dyb, buf, dcol, false);
+                    } else {
+                        Sgemm.sgemm(true, false, g.kdim, cols, g.coutG, 1f, weight, wg, g.kdim, buf, dyb, cols,
+                                0f, buf, dcol, cols);
+                    }
+                    int dxg = img0 * inImage + grp * g.cinG * g.h * g.w;
+                    for (int i = 0; i < count; i++) {
+                        Im2col.col2im(g, g.cinG, buf, dcol + i * p, cols, dx, dxg + i * inImage);
+                    }
                 }
             }
+        } finally {
+            SCRATCH.release(buf);
         }
     }
 

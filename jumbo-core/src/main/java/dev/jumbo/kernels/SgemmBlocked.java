@@ -31,7 +31,7 @@ final class SgemmBlocked {
     /** Columns of B packed at a time (a multiple of the tile width). */
     static final int NC = roundUp(Integer.getInteger("jumbo.sgemm.nc", 1024), SgemmKernel.NR);
 
-    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+    private static final Scratch<Buffers> BUFFERS = new Scratch<>(size -> new Buffers(), b -> Integer.MAX_VALUE);
 
     private SgemmBlocked() {}
 
@@ -110,9 +110,18 @@ final class SgemmBlocked {
      */
     static void multiply(boolean transA, int k, float alpha, float[] a, int aOff, int lda, BPanels b,
                          float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
+        Buffers buf = BUFFERS.borrow(0);
+        try {
+            multiply(buf, transA, k, alpha, a, aOff, lda, b, c, cOff, ldc, i0, i1, j0, j1);
+        } finally {
+            BUFFERS.release(buf);
+        }
+    }
+
+    private static void multiply(Buffers buf, boolean transA, int k, float alpha, float[] a, int aOff, int lda,
+                                 BPanels b, float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
         final int mr = SgemmKernel.MR;
         final int nr = SgemmKernel.NR;
-        Buffers buf = BUFFERS.get();
         float[] ap = buf.ap;
         float[] bp = buf.bp;
         float[] edge = buf.edge;

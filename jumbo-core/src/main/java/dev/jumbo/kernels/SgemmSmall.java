@@ -16,35 +16,32 @@ import jdk.incubator.vector.VectorSpecies;
 final class SgemmSmall {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    /** Per-thread scratch rows, grown on demand and reused across calls. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Scratch rows, reused across calls. */
+    private static final Scratch<float[]> SCRATCH = Scratch.floats();
 
     private SgemmSmall() {}
-
-    private static float[] scratch(int n) {
-        float[][] holder = SCRATCH.get();
-        if (holder[0].length < n) {
-            holder[0] = new float[Math.max(n, 2 * holder[0].length)];
-        }
-        return holder[0];
-    }
 
     /** Adds {@code alpha * op(A) * op(B)} into rows {@code [i0, i1)}, columns {@code [j0, j1)} of C. */
     static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
-        if (transB) {
-            dots(transA, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, i0, i1, j0, j1);
-        } else {
-            axpys(transA, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, i0, i1, j0, j1);
+        // axpys accumulate a row of C; dots over A^T read a column of A as a row
+        float[] scratch = transB && !transA ? null : SCRATCH.borrow(transB ? k : j1 - j0);
+        try {
+            if (transB) {
+                dots(transA, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, i0, i1, j0, j1, scratch);
+            } else {
+                axpys(transA, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, i0, i1, j0, j1, scratch);
+            }
+        } finally {
+            SCRATCH.release(scratch);
         }
     }
 
     private static void axpys(boolean transA, int k, float alpha, float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-                              int i0, int i1, int j0, int j1) {
+                              int i0, int i1, int j0, int j1, float[] acc) {
         int w = j1 - j0;
-        float[] acc = scratch(w);
         int vecEnd = S.loopBound(w);
         int l = S.length();
         for (int i = i0; i < i1; i++) {
@@ -70,8 +67,7 @@ final class SgemmSmall {
 
     private static void dots(boolean transA, int k, float alpha, float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-                             int i0, int i1, int j0, int j1) {
-        float[] rowBuf = transA ? scratch(k) : null;
+                             int i0, int i1, int j0, int j1, float[] rowBuf) {
         int vecEnd = S.loopBound(k);
         int l = S.length();
         for (int i = i0; i < i1; i++) {
