@@ -37,6 +37,11 @@ import picocli.CommandLine.Option;
  * compute at batch 1 and per image at the max batch, and the per-request overhead of HTTP serving
  * over an in-process call at batch 1 (p50 of sequential requests minus p50 of calls, paired).
  *
+ * <p>A closed loop at concurrency 32 keeps the server saturated, so its latency is set by
+ * throughput (Little's law: 32 / throughput on average), not by the batching delay. The latency
+ * cases therefore also run open loops: Poisson arrivals at {@code --open-rate} times the batched
+ * throughput, timed from each request's scheduled send (see {@link #openLoop}).
+ *
  * <pre>{@code
  * ./jumbo bench serve --json       # last line: {"results": [{"case": ..., "value": ..., "unit": ...}, ...]}
  * }</pre>
@@ -63,6 +68,10 @@ public final class ServeBench implements Callable<Integer> {
     @Option(names = "--client", defaultValue = "raw",
             description = "Load generator: raw (one keep-alive socket per client, like wrk) or jdk (java.net.http.HttpClient); default ${DEFAULT-VALUE}.")
     String clientKind;
+
+    @Option(names = "--open-rate", defaultValue = "0.25",
+            description = "Open-loop load for the latency cases, as a fraction of the batched closed-loop throughput (default ${DEFAULT-VALUE}).")
+    double openRate;
 
     @Option(names = "--json", description = "Print the results as one JSON line last.")
     boolean json;
@@ -97,10 +106,7 @@ public final class ServeBench implements Callable<Integer> {
             port = server.port();
             String batched = "/v2/models/batched/infer";
             String unbatched = "/v2/models/unbatched/infer";
-            for (int i = 0; i < 2; i++) { // warm-up: the JIT compiles both paths before any pair counts
-                load(unbatched, body, concurrency, Math.max(1, seconds / 2));
-                load(batched, body, concurrency, Math.max(1, seconds / 2));
-            }
+            System.err.printf("serve: warm after %.1f s%n", warmUp(unbatched, batched, body));
             Run[] u = new Run[pairs];
             Run[] b = new Run[pairs];
             double[] ratio = new double[pairs];
@@ -111,11 +117,22 @@ public final class ServeBench implements Callable<Integer> {
                 System.err.printf("pair %d: unbatched %.0f req/s, batched %.0f req/s (%.2fx); CPU per request %.0f vs %.0f µs%n",
                         i, u[i].perSecond(), b[i].perSecond(), ratio[i], u[i].cpuMicrosPerRequest(), b[i].cpuMicrosPerRequest());
             }
+            // Latency where the server is not saturated: Poisson arrivals at a fixed rate, both models
+            double rate = openRate * median(b, Run::perSecond);
+            Run[] uo = new Run[pairs];
+            Run[] bo = new Run[pairs];
+            for (int i = 0; i < pairs; i++) {
+                uo[i] = openLoop(unbatched, body, rate, seconds);
+                bo[i] = openLoop(batched, body, rate, seconds);
+                System.err.printf("open loop %d at %.0f req/s: p99 unbatched %.2f ms, batched %.2f ms (p50 %.2f / %.2f); CPU per request %.0f vs %.0f µs%n",
+                        i, rate, uo[i].p(0.99) / 1e6, bo[i].p(0.99) / 1e6, uo[i].p(0.5) / 1e6, bo[i].p(0.5) / 1e6,
+                        uo[i].cpuMicrosPerRequest(), bo[i].cpuMicrosPerRequest());
+            }
             ModelLoader.Loaded model = server.models().served("batched").versions().lastEntry().getValue().loaded();
             double computeMs = computeNanos(model, maxBatch, 20) / 1e6;
             long errors = 0;
             for (int i = 0; i < pairs; i++) {
-                errors += u[i].errors + b[i].errors;
+                errors += u[i].errors + b[i].errors + uo[i].errors + bo[i].errors;
             }
             result(results, "throughput_unbatched_c" + concurrency, median(u, Run::perSecond), "req/s");
             result(results, "throughput_batched_c" + concurrency, median(b, Run::perSecond), "req/s");
@@ -127,9 +144,14 @@ public final class ServeBench implements Callable<Integer> {
             result(results, "p99_batched_ms", median(b, r -> r.p(0.99)) / 1e6, "ms");
             result(results, "delay_plus_batch_compute_ms", delayMicros / 1e3 + computeMs, "ms");
             result(results, "p99_unbatched_ms", median(u, r -> r.p(0.99)) / 1e6, "ms");
+            result(results, "open_loop_rate", rate, "req/s");
+            result(results, "p99_batched_open_loop_ms", median(bo, r -> r.p(0.99)) / 1e6, "ms");
+            result(results, "p50_batched_open_loop_ms", median(bo, r -> r.p(0.5)) / 1e6, "ms");
+            result(results, "p99_unbatched_open_loop_ms", median(uo, r -> r.p(0.99)) / 1e6, "ms");
             result(results, "errors", errors, "requests");
             result(results, "compute_batch1_us", computeNanos(model, 1, 200) / 1e3, "us");
             result(results, "compute_batch" + maxBatch + "_per_image_us", computeMs * 1e3 / maxBatch, "us");
+            result(results, "compute_batch" + maxBatch + "_after_idle_us", computeNanos(model, maxBatch, 100, delayMicros) / 1e3, "us");
             double[] http = new double[pairs];
             double[] local = new double[pairs];
             double[] overhead = new double[pairs];
@@ -150,6 +172,34 @@ public final class ServeBench implements Callable<Integer> {
             System.out.println(new ObjectMapper().writeValueAsString(Map.of("benchmark", "serve", "results", results)));
         }
         return 0;
+    }
+
+    /** Longest warm-up: the JIT of a busy two-core machine may still be compiling after this. */
+    private static final double WARM_UP_CAP_SECONDS = 30;
+
+    /**
+     * Alternates half-second loads on both models until one round leaves the JIT compiling for under
+     * 2% of its time (at least three rounds, at most {@value #WARM_UP_CAP_SECONDS} s). Two fixed
+     * rounds of 1.5 s each were not enough: the JIT compiled on for 7 s more (150-200 compilations
+     * a second, a core's worth), and the first unbatched case measured a fifth of its throughput.
+     *
+     * @return the seconds the warm-up took
+     */
+    private double warmUp(String unbatched, String batched, byte[] body) throws Exception {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime();
+        for (int round = 0; (System.nanoTime() - start) / 1e9 < WARM_UP_CAP_SECONDS; round++) {
+            long compiling = timed ? jit.getTotalCompilationTime() : 0;
+            long t0 = System.nanoTime();
+            load(unbatched, body, concurrency, 0.5);
+            load(batched, body, concurrency, 0.5);
+            double busy = ((timed ? jit.getTotalCompilationTime() : 0) - compiling) / ((System.nanoTime() - t0) / 1e6);
+            if (round >= 2 && busy < 0.02) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static double median(Run[] runs, java.util.function.ToDoubleFunction<Run> f) {
@@ -287,6 +337,65 @@ public final class ServeBench implements Callable<Integer> {
         return new Run(all.length, errors.get(), elapsed, cpu, all);
     }
 
+    /** Keep-alive connections of the open loop: enough that a burst of arrivals rarely waits for one. */
+    private static final int OPEN_LOOP_CONNECTIONS = 64;
+
+    /**
+     * An open loop: Poisson arrivals at {@code rate} requests/s for {@code secs} seconds, as
+     * independent users send them, over up to {@value #OPEN_LOOP_CONNECTIONS} keep-alive
+     * connections. Each latency counts from the request's scheduled time, not from when a connection
+     * was free to send it, so a stalled server shows the wait its users would see (no coordinated
+     * omission, as wrk2 measures); a generator thread waking late counts against the server too.
+     */
+    private Run openLoop(String path, byte[] body, double rate, double secs) throws Exception {
+        int total = Math.max(1, (int) Math.ceil(rate * secs));
+        long[] due = new long[total];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+        double t = 0;
+        for (int i = 0; i < total; i++) {
+            t += -Math.log(1 - rnd.nextDouble()) / rate;
+            due[i] = (long) (t * 1e9);
+        }
+        long[] latency = new long[total];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicLong errors = new AtomicLong();
+        List<Sender> senders = new ArrayList<>();
+        for (int c = 0; c < OPEN_LOOP_CONNECTIONS; c++) {
+            senders.add(sender(path, body));
+        }
+        List<Thread> threads = new ArrayList<>();
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime() + 1_000_000L;
+        for (Sender sender : senders) {
+            threads.add(Thread.ofPlatform().daemon().start(() -> {
+                for (int i; (i = next.getAndIncrement()) < total; ) {
+                    long at = t0 + due[i];
+                    for (long wait; (wait = at - System.nanoTime()) > 0; ) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    try {
+                        if (sender.send() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    latency[i] = System.nanoTime() - at;
+                }
+            }));
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpuNanos() - cpu0;
+        for (Sender sender : senders) {
+            sender.close();
+        }
+        Arrays.sort(latency);
+        return new Run(total - errors.get(), errors.get(), elapsed, cpu, latency);
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
@@ -297,11 +406,23 @@ public final class ServeBench implements Callable<Integer> {
         return load("/v2/health/live", null, 1, secs).p(0.5);
     }
 
-    /** Median time of {@code reps} in-process forward passes over {@code batch} examples. */
+    /** Median time of {@code reps} back-to-back in-process forward passes over {@code batch} examples. */
     private static double computeNanos(ModelLoader.Loaded m, int batch, int reps) {
+        return computeNanos(m, batch, reps, 0);
+    }
+
+    /**
+     * Median time of {@code reps} in-process forward passes over {@code batch} examples, each after
+     * the calling thread slept {@code idleMicros}: how a batch computes when the server is not busy
+     * and the core has been idle (measured 1.2-2x slower here than back to back).
+     */
+    private static double computeNanos(ModelLoader.Loaded m, int batch, int reps, long idleMicros) {
         float[] x = new float[batch * m.inputSize()];
         long[] t = new long[reps];
         for (int i = 0; i < t.length; i++) {
+            for (long until = System.nanoTime() + idleMicros * 1000, left; (left = until - System.nanoTime()) > 0; ) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
             long s = System.nanoTime();
             m.run(x, batch);
             t[i] = System.nanoTime() - s;
