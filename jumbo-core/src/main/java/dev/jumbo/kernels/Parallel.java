@@ -61,6 +61,22 @@ public final class Parallel {
         return pool.size;
     }
 
+    /**
+     * Tells the workers that no parallel work follows soon, so they park now instead of spinning
+     * for the next region. After each region a worker spins about 0.4 ms, which pays off between
+     * the back-to-back regions of a training step; a model server that has just answered a batch
+     * has HTTP work for that core instead (LeNet-5 behind the server: the spinning worker took 30%
+     * of the Java CPU samples). The next region wakes them as usual.
+     *
+     * <pre>{@code
+     * float[] y = model.run(batch, rows);
+     * if (queue.isEmpty()) Parallel.idle();
+     * }</pre>
+     */
+    public static void idle() {
+        pool.idleEpoch++;
+    }
+
     /** Resizes the pool; used by benchmarks that compare 1 and 2 threads in one JVM. */
     public static synchronized void setThreads(int n) {
         if (n < 1) {
@@ -184,6 +200,8 @@ public final class Parallel {
         final Object submitLock = new Object();
         volatile Job job;
         volatile boolean stopped;
+        /** Bumped by {@link Parallel#idle()}: a spinning worker that sees it change parks at once. */
+        volatile int idleEpoch;
 
         Pool(int size) {
             this.size = size;
@@ -250,11 +268,12 @@ public final class Parallel {
         public void run() {
             IN_WORKER.set(Boolean.TRUE);
             Job seen = null;
+            int epoch = pool.idleEpoch;
             while (!pool.stopped) {
                 int spins = 0;
                 Job j;
                 while ((j = pool.job) == seen && !pool.stopped) {
-                    if (spins++ < SPIN_LIMIT) {
+                    if (spins++ < SPIN_LIMIT && pool.idleEpoch == epoch) {
                         Thread.onSpinWait();
                     } else {
                         LockSupport.park(this);
@@ -264,6 +283,7 @@ public final class Parallel {
                     return;
                 }
                 seen = j;
+                epoch = pool.idleEpoch; // read before the work, so an idle() after it is never missed
                 if (j != null) {
                     j.drain();
                 }

@@ -1,5 +1,6 @@
 package dev.jumbo.serve;
 
+import dev.jumbo.kernels.Parallel;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import java.util.ArrayList;
@@ -114,6 +115,7 @@ public final class Batcher implements AutoCloseable {
             try {
                 if (queue.isEmpty() && carried == null) {
                     run(List.of(job));
+                    idleIfNothingWaits();
                     return job;
                 }
             } finally {
@@ -167,6 +169,7 @@ public final class Batcher implements AutoCloseable {
                 } finally {
                     computing.release();
                 }
+                idleIfNothingWaits();
             } catch (InterruptedException e) {
                 if (closed) {
                     break;
@@ -174,6 +177,16 @@ public final class Batcher implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 LOG.error("batcher {} v{}: worker error: {}", model, version, e.toString(), e);
             }
+        }
+    }
+
+    /**
+     * With no batch waiting, the compute pool's workers park now rather than spin for a next region
+     * that is at least a round of HTTP away: the core goes to answering and reading requests.
+     */
+    private void idleIfNothingWaits() {
+        if (queue.isEmpty() && carried == null) {
+            Parallel.idle();
         }
     }
 
