@@ -325,14 +325,9 @@ public final class ServeBench implements Callable<Integer> {
             // Blocking sockets on platform threads: no virtual-thread poller hop per read.
             threads.add(clientKind.equals("raw") ? Thread.ofPlatform().daemon().start(loop) : Thread.ofVirtual().start(loop));
         }
-        for (Thread t : threads) {
-            t.join();
-        }
+        joinAndClose(threads, senders);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu = processCpuNanos() - cpu0;
-        for (Sender sender : senders) {
-            sender.close();
-        }
         long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         return new Run(all.length, errors.get(), elapsed, cpu, all);
     }
@@ -384,16 +379,21 @@ public final class ServeBench implements Callable<Integer> {
                 }
             }));
         }
-        for (Thread th : threads) {
-            th.join();
-        }
+        joinAndClose(threads, senders);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu = processCpuNanos() - cpu0;
+        Arrays.sort(latency);
+        return new Run(total - errors.get(), errors.get(), elapsed, cpu, latency);
+    }
+
+    /** Waits for a run's generator threads, then closes their connections. */
+    private static void joinAndClose(List<Thread> threads, List<Sender> senders) throws Exception {
+        for (Thread t : threads) {
+            t.join();
+        }
         for (Sender sender : senders) {
             sender.close();
         }
-        Arrays.sort(latency);
-        return new Run(total - errors.get(), errors.get(), elapsed, cpu, latency);
     }
 
     private static long processCpuNanos() {
