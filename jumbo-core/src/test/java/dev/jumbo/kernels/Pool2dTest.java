@@ -93,7 +93,9 @@ class Pool2dTest {
     }
 
     @ParameterizedTest(name = "planes {0}")
-    @CsvSource({"1", "8", "9"}) // 8 planes of 6 outputs fill whole vectors (16 lanes); 1 and 9 leave planes to the scalar loop
+    // 8 planes of 6 outputs fill whole vectors (16 lanes); 1 and 9 leave fewer than 16 outputs to the
+    // one-by-one tail; 11 leaves 3 planes: one vector of them and a tail of 2
+    @CsvSource({"1", "8", "9", "11"})
     void twoByTwoFastPathKeepsTiesNaNAndInfinityRules(int planes) {
         float nan = Float.NaN;
         float inf = Float.POSITIVE_INFINITY;
@@ -151,7 +153,8 @@ class Pool2dTest {
     }
 
     @ParameterizedTest(name = "planes {0} {1}x{2}")
-    @CsvSource({"64, 28, 28", "17, 10, 10", "16, 11, 9", "3, 4, 4"})
+    // 6 planes of 14x14 (LeNet-5's first pool at batch 1): a run of 4 planes, then 2 planes of 24 vectors and 8 left
+    @CsvSource({"64, 28, 28", "17, 10, 10", "16, 11, 9", "3, 4, 4", "6, 28, 28", "1, 28, 28"})
     void twoByTwoVectorPathMatchesReferenceWithTies(int planes, int h, int w) {
         SplittableRandom rnd = new SplittableRandom(planes * 31 + h);
         float[] x = new float[planes * h * w];
