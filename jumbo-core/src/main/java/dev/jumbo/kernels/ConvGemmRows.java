@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * and stored inline: with a store helper called 16 times, C2 stopped inlining it in the 8-row tile,
  * every accumulator was boxed for the call, and LeNet conv1's backward took 0.74 ms instead of 0.5.
  * The masked tail is a method of its own: with it inline, the 8-row tile was too large for C1
- * ("out of virtual registers"), and in some runs never reached C2, running 15x slower.
+ * ("out of virtual registers"), and in some runs never reached C2, running 15x slower. The 8-row
+ * tile's tail is two 4-row tails: an 8-row tail method had the same C1 failure, stayed in tier-2
+ * code that boxes every vector, and made LeNet-5's batch-1 conv2 (100 pixels) take 80 us.
  *
  * <pre>{@code
  * // C[8, P] = A(8 rows of W [cout, K], row stride K) x col[K, P]
@@ -110,53 +112,8 @@ final class ConvGemmRows {
             c71.intoArray(c, cOff + 7 * pixels + p + L);
         }
         if (p < pixels) {
-            rows8Tail(p, pixels, kk, a, aOff, ars, acs, b, bOff, c, cOff, accumulate);
-        }
-    }
-
-    /** The last pixels of {@link #rows8}, from {@code p}, one masked vector at a time. */
-    private static void rows8Tail(int p, int pixels, int kk, float[] a, int aOff, int ars, int acs,
-                      float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-        for (; p < pixels; p += L) {
-            VectorMask<Float> mask = S.indexInRange(p, pixels);
-            FloatVector c0 = FloatVector.zero(S);
-            FloatVector c1 = FloatVector.zero(S);
-            FloatVector c2 = FloatVector.zero(S);
-            FloatVector c3 = FloatVector.zero(S);
-            FloatVector c4 = FloatVector.zero(S);
-            FloatVector c5 = FloatVector.zero(S);
-            FloatVector c6 = FloatVector.zero(S);
-            FloatVector c7 = FloatVector.zero(S);
-            for (int k = 0; k < kk; k++) {
-                FloatVector bv = FloatVector.fromArray(S, b, bOff + k * pixels + p, mask);
-                int ai = aOff + k * acs;
-                c0 = FloatVector.broadcast(S, a[ai]).fma(bv, c0);
-                c1 = FloatVector.broadcast(S, a[ai + ars]).fma(bv, c1);
-                c2 = FloatVector.broadcast(S, a[ai + 2 * ars]).fma(bv, c2);
-                c3 = FloatVector.broadcast(S, a[ai + 3 * ars]).fma(bv, c3);
-                c4 = FloatVector.broadcast(S, a[ai + 4 * ars]).fma(bv, c4);
-                c5 = FloatVector.broadcast(S, a[ai + 5 * ars]).fma(bv, c5);
-                c6 = FloatVector.broadcast(S, a[ai + 6 * ars]).fma(bv, c6);
-                c7 = FloatVector.broadcast(S, a[ai + 7 * ars]).fma(bv, c7);
-            }
-            if (accumulate) {
-                c0 = c0.add(FloatVector.fromArray(S, c, cOff + p, mask));
-                c1 = c1.add(FloatVector.fromArray(S, c, cOff + pixels + p, mask));
-                c2 = c2.add(FloatVector.fromArray(S, c, cOff + 2 * pixels + p, mask));
-                c3 = c3.add(FloatVector.fromArray(S, c, cOff + 3 * pixels + p, mask));
-                c4 = c4.add(FloatVector.fromArray(S, c, cOff + 4 * pixels + p, mask));
-                c5 = c5.add(FloatVector.fromArray(S, c, cOff + 5 * pixels + p, mask));
-                c6 = c6.add(FloatVector.fromArray(S, c, cOff + 6 * pixels + p, mask));
-                c7 = c7.add(FloatVector.fromArray(S, c, cOff + 7 * pixels + p, mask));
-            }
-            c0.intoArray(c, cOff + p, mask);
-            c1.intoArray(c, cOff + pixels + p, mask);
-            c2.intoArray(c, cOff + 2 * pixels + p, mask);
-            c3.intoArray(c, cOff + 3 * pixels + p, mask);
-            c4.intoArray(c, cOff + 4 * pixels + p, mask);
-            c5.intoArray(c, cOff + 5 * pixels + p, mask);
-            c6.intoArray(c, cOff + 6 * pixels + p, mask);
-            c7.intoArray(c, cOff + 7 * pixels + p, mask);
+            rows4Tail(p, pixels, kk, a, aOff, ars, acs, b, bOff, c, cOff, accumulate);
+            rows4Tail(p, pixels, kk, a, aOff + 4 * ars, ars, acs, b, bOff, c, cOff + 4 * pixels, accumulate);
         }
     }
 

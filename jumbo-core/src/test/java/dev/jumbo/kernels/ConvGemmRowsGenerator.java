@@ -16,6 +16,8 @@ import java.io.IOException;
 public final class ConvGemmRowsGenerator {
     /** Tile rows: 8 (16 accumulators, 32 vector registers only), 4 (8, fits 16 registers), and 1 for the rest. */
     static final int[] ROWS = {8, 4, 1};
+    /** Rows of the tallest masked tail; taller tiles run their tail through it in blocks. */
+    static final int TAIL_ROWS = 4;
 
     private ConvGemmRowsGenerator() {}
 
@@ -45,7 +47,9 @@ public final class ConvGemmRowsGenerator {
                  * and stored inline: with a store helper called 16 times, C2 stopped inlining it in the 8-row tile,
                  * every accumulator was boxed for the call, and LeNet conv1's backward took 0.74 ms instead of 0.5.
                  * The masked tail is a method of its own: with it inline, the 8-row tile was too large for C1
-                 * ("out of virtual registers"), and in some runs never reached C2, running 15x slower.
+                 * ("out of virtual registers"), and in some runs never reached C2, running 15x slower. The 8-row
+                 * tile's tail is two 4-row tails: an 8-row tail method had the same C1 failure, stayed in tier-2
+                 * code that boxes every vector, and made LeNet-5's batch-1 conv2 (100 pixels) take 80 us.
                  *
                  * <pre>{@code
                  * // C[8, P] = A(8 rows of W [cout, K], row stride K) x col[K, P]
@@ -104,6 +108,17 @@ public final class ConvGemmRowsGenerator {
         }
         s.append("        }\n");
         s.append("        if (p < pixels) {\n");
+        if (rows > TAIL_ROWS) {
+            // taller tiles finish with the 4-row tail per 4 rows: C1 cannot compile an 8-row masked
+            // tail (see the class comment), and its tier-2 code boxed every vector
+            for (int r0 = 0; r0 < rows; r0 += TAIL_ROWS) {
+                s.append("            rows").append(TAIL_ROWS).append("Tail(p, pixels, kk, a, aOff").append(offset(r0, "ars"))
+                        .append(", ars, acs, b, bOff, c, cOff").append(offset(r0, "pixels")).append(", accumulate);\n");
+            }
+            s.append("        }\n");
+            s.append("    }\n");
+            return;
+        }
         s.append("            rows").append(rows).append("Tail(p, pixels, kk, a, aOff, ars, acs, b, bOff, c, cOff, accumulate);\n");
         s.append("        }\n");
         s.append("    }\n");
