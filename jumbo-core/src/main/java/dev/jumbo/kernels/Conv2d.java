@@ -96,7 +96,11 @@ public final class Conv2d {
         int outImage = g.cout * g.pixels;
         boolean small = g.coutG <= SMALL_COUT && g.kdim <= SMALL_KDIM;
         int batch = imagesPerBatch(g, small);
-        if (batch > 1) {
+        // One image of a layer that would be batched (a server's batch of one through LeNet conv2)
+        // takes the batched path too: its small-channel product needs no packing, where the packed
+        // SGEMM of a 16 x 100 x 150 product spent most of its time packing and on edge tiles.
+        boolean single = g.n == 1 && !small && g.coutG <= SMALL_COUT && BATCH_COLUMNS / Math.max(1, g.pixels) > 1;
+        if (batch > 1 || single) {
             forwardBatched(g, batch, x, xOff, weight, wOff, bias, bOff, y, yOff);
             return;
         }
