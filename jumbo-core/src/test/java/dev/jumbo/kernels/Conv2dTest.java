@@ -16,6 +16,10 @@ class Conv2dTest {
         "1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1",
         "2, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1",
         "2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1",
+        // one image on the batched path's small-channel product (a server's batch of one), with
+        // masked tails of 4 and 17 pixels after the 32-pixel steps, through 8-, 4- and 1-row tiles
+        "1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1",
+        "1, 6, 13, 13, 13, 5, 5, 1, 1, 0, 0, 1, 1, 1",
         "2, 3, 12, 16, 4, 5, 3, 1, 1, 2, 1, 1, 1, 1",
         "1, 2, 5, 15, 3, 4, 6, 1, 1, 3, 5, 1, 1, 1",
         "2, 1, 7, 7, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1",
