@@ -66,7 +66,8 @@ public final class Parallel {
      * for the next region. After each region a worker spins about 0.4 ms, which pays off between
      * the back-to-back regions of a training step; a model server that has just answered a batch
      * has HTTP work for that core instead (LeNet-5 behind the server: the spinning worker took 30%
-     * of the Java CPU samples). The next region wakes them as usual.
+     * of the Java CPU samples). The next region wakes them as usual. The pool is shared, so other
+     * work in the same process (a training loop) pays at most one wake-up per call.
      *
      * <pre>{@code
      * float[] y = model.run(batch, rows);
