@@ -22,8 +22,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -345,14 +348,14 @@ public final class ServeBench implements Callable<Integer> {
     private Run openLoop(String path, byte[] body, double rate, double secs) throws Exception {
         int total = Math.max(1, (int) Math.ceil(rate * secs));
         long[] due = new long[total];
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+        SplittableRandom rnd = new SplittableRandom(42);
         double t = 0;
         for (int i = 0; i < total; i++) {
             t += -Math.log(1 - rnd.nextDouble()) / rate;
             due[i] = (long) (t * 1e9);
         }
         long[] latency = new long[total];
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
         List<Sender> senders = new ArrayList<>();
         for (int c = 0; c < OPEN_LOOP_CONNECTIONS; c++) {
@@ -365,9 +368,7 @@ public final class ServeBench implements Callable<Integer> {
             threads.add(Thread.ofPlatform().daemon().start(() -> {
                 for (int i; (i = next.getAndIncrement()) < total; ) {
                     long at = t0 + due[i];
-                    for (long wait; (wait = at - System.nanoTime()) > 0; ) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
+                    sleepUntil(at);
                     try {
                         if (sender.send() != 200) {
                             errors.incrementAndGet();
@@ -384,6 +385,13 @@ public final class ServeBench implements Callable<Integer> {
         long cpu = processCpuNanos() - cpu0;
         Arrays.sort(latency);
         return new Run(total - errors.get(), errors.get(), elapsed, cpu, latency);
+    }
+
+    /** Parks the calling thread until {@link System#nanoTime()} reaches {@code deadline}. */
+    private static void sleepUntil(long deadline) {
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(left);
+        }
     }
 
     /** Waits for a run's generator threads, then closes their connections. */
@@ -420,9 +428,7 @@ public final class ServeBench implements Callable<Integer> {
         float[] x = new float[batch * m.inputSize()];
         long[] t = new long[reps];
         for (int i = 0; i < t.length; i++) {
-            for (long until = System.nanoTime() + idleMicros * 1000, left; (left = until - System.nanoTime()) > 0; ) {
-                java.util.concurrent.locks.LockSupport.parkNanos(left);
-            }
+            sleepUntil(System.nanoTime() + idleMicros * 1000);
             long s = System.nanoTime();
             m.run(x, batch);
             t[i] = System.nanoTime() - s;

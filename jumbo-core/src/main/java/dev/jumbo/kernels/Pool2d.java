@@ -92,7 +92,8 @@ public final class Pool2d {
      * a NaN (or +inf with -inf) takes the exact general rule. Fewer than k leftover planes (a
      * batch of one in a server: LeNet-5's 6 planes of 14x14 make one run of 4 and 2 left) run
      * their full vectors the same way, and only the last fewer than L outputs one by one; the
-     * general loop took them before, 10% of LeNet-5's batch-1 forward pass. Returns false (nothing done) when the index map would be too large.
+     * general loop took them before, 10% of LeNet-5's batch-1 forward pass.
+     * Returns false (nothing done) when the index map would be too large.
      */
     private static boolean max2x2(int planes, int h, int w, int oh, int ow, float[] x, int xOff,
                                   float[] y, int yOff, int[] argmax) {
@@ -102,7 +103,7 @@ public final class Pool2d {
         if (run > 1 << 16) {
             return false;
         }
-        CornerMap map = cornerMap(h, w, oh, ow, k, run);
+        CornerMap map = cornerMap(h, w, oh, ow, run);
         int[] at = map.at;
         int[] local = map.local;
         int groups = planes / k;
@@ -181,7 +182,7 @@ public final class Pool2d {
     private static final CornerMap[] CORNER_MAPS = new CornerMap[8];
     private static int nextCornerMap;
 
-    private static CornerMap cornerMap(int h, int w, int oh, int ow, int k, int run) {
+    private static CornerMap cornerMap(int h, int w, int oh, int ow, int run) {
         for (CornerMap m : CORNER_MAPS) {
             if (m != null && m.h == h && m.w == w && m.oh == oh && m.ow == ow) {
                 return m;
